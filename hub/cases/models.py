@@ -1,0 +1,107 @@
+"""Cases, their messages and their append-only event log.
+
+A case is one thing a citizen needs, from first contact to resolution, whichever
+channels it crosses. Its events say who or what did what, when, and why.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.db import Base, TimestampMixin, utcnow
+
+DISPOSITIONS = ("self_served", "escalated", "urgent", "signposted", "needs_info")
+STATUSES = ("new", "needs_info", "open", "in_progress", "waiting_citizen", "resolved", "closed")
+# Statuses in which a case sits in an adviser queue.
+QUEUE_STATUSES = ("open", "in_progress")
+OPEN_STATUSES = ("new", "needs_info", "open", "in_progress", "waiting_citizen")
+PRIORITIES = {"urgent": 0, "high": 1, "normal": 2}
+DIRECTIONS = ("inbound", "outbound")
+
+
+class Case(TimestampMixin, Base):
+    __tablename__ = "case"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES!r}", name="status_known"),
+        CheckConstraint(f"disposition IS NULL OR disposition IN {DISPOSITIONS!r}", name="disposition_known"),
+        # The adviser queue: my councils' cases needing people, urgent first, then by SLA.
+        Index("ix_case_queue", "authority_code", "status", "priority", "sla_due_at"),
+        # Reports: contacts per council and channel over time.
+        Index("ix_case_report", "authority_code", "channel", "created_at"),
+        Index("ix_case_citizen", "citizen_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id"))
+    service_code: Mapped[str | None] = mapped_column(ForeignKey("service.code"))
+    authority_code: Mapped[str | None] = mapped_column(ForeignKey("authority.code"))
+    disposition: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    priority: Mapped[int] = mapped_column(SmallInteger, default=PRIORITIES["normal"])
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    location_text: Mapped[str | None] = mapped_column(String(300))
+    summary: Mapped[str | None] = mapped_column(String(300))
+    # The triage decision: confidence, each step's reason, what was asked for.
+    triage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    routing_explanation: Mapped[str | None] = mapped_column(Text)
+    workflow: Mapped[str | None] = mapped_column(String(40))
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    sla_due_at: Mapped[dt.datetime | None]
+    first_response_at: Mapped[dt.datetime | None]
+    resolved_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+    # Self-service that a citizen would otherwise have phoned about; set by workflows.
+    self_served: Mapped[bool] = mapped_column(default=False)
+
+    messages: Mapped[list["Message"]] = relationship(
+        back_populates="case", order_by="Message.created_at", lazy="raise_on_sql"
+    )
+
+
+class Message(Base):
+    __tablename__ = "message"
+    __table_args__ = (
+        CheckConstraint(f"direction IN {DIRECTIONS!r}", name="direction_known"),
+        # A provider retry (same MessageSid, same Message-ID) must not create a second message.
+        UniqueConstraint("channel", "direction", "provider_id"),
+        Index("ix_message_case", "case_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
+    sender: Mapped[str | None] = mapped_column(String(254))
+    recipient: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    provider_id: Mapped[str | None] = mapped_column(String(255))
+    delivery_status: Mapped[str | None] = mapped_column(String(24))
+    delivery_error: Mapped[str | None] = mapped_column(String(300))
+    # Public messages are shown to the citizen on the tracking page; notes are not.
+    public: Mapped[bool] = mapped_column(default=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="messages", lazy="raise_on_sql")
+
+
+class CaseEvent(Base):
+    """Append-only: rows are added, never changed (see hub.cases.events for the guard)."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (Index("ix_case_event_case", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))  # "system", "citizen", "job:<name>", "user:<id>"
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,93 @@
+"""Reads and writes of cases, messages and events (the only module that touches them)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from hub import references
+from hub.db import session
+from hub.cases.models import Case, CaseEvent, Message
+
+
+class DuplicateMessage(Exception):
+    """The provider sent a message we already have (a webhook retry)."""
+
+    def __init__(self, existing: Message):
+        self.existing = existing
+        super().__init__(f"duplicate message {existing.provider_id}")
+
+
+def new_case(**values: Any) -> Case:
+    """Insert a case with a fresh reference; a (very unlikely) clash just draws again."""
+    for _ in range(5):
+        case = Case(reference=references.generate(), **values)
+        try:
+            with session.begin_nested():
+                session.add(case)
+                session.flush()
+            return case
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not allocate a unique case reference")
+
+
+def get_case(case_id: int, *, lock: bool = False) -> Case | None:
+    stmt = select(Case).where(Case.id == case_id)
+    if lock:
+        # A locking read must see the row as it is now, not as this session last saw it.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(stmt).first()
+
+
+def get_case_by_reference(reference: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.reference == reference)).first()
+
+
+def find_message(channel: str, direction: str, provider_id: str) -> Message | None:
+    return session.scalars(
+        select(Message).where(Message.channel == channel, Message.direction == direction,
+                              Message.provider_id == provider_id)
+    ).first()
+
+
+def add_message(case: Case, **values: Any) -> Message:
+    provider_id = values.get("provider_id")
+    if provider_id:
+        existing = find_message(values["channel"], values["direction"], provider_id)
+        if existing is not None:
+            raise DuplicateMessage(existing)
+    msg = Message(case_id=case.id, **values)
+    session.add(msg)
+    session.flush()
+    return msg
+
+
+def add_event(case: Case, kind: str, *, actor: str = "system", reason: str | None = None,
+              user_id: int | None = None, **data: Any) -> CaseEvent:
+    event = CaseEvent(case_id=case.id, kind=kind, actor=actor, reason=reason, user_id=user_id, data=data)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def messages(case_id: int) -> Sequence[Message]:
+    return session.scalars(select(Message).where(Message.case_id == case_id).order_by(Message.created_at, Message.id)).all()
+
+
+def events(case_id: int) -> Sequence[CaseEvent]:
+    return session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.at, CaseEvent.id)).all()
+
+
+def list_cases(*, since: dt.datetime | None = None, channel: str | None = None,
+               authority: str | None = None, limit: int = 1000) -> Sequence[Case]:
+    stmt = select(Case).order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)
+    if since is not None:
+        stmt = stmt.where(Case.created_at >= since)
+    if channel:
+        stmt = stmt.where(Case.channel == channel)
+    if authority:
+        stmt = stmt.where(Case.authority_code == authority)
+    return session.scalars(stmt).all()

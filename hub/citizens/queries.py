@@ -1,0 +1,36 @@
+"""Reads and writes of citizens (the only module that touches them)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hub.citizens.models import Citizen
+from hub.db import session
+
+
+def find_or_create(*, name: str | None, email: str | None, phone: str | None) -> Citizen | None:
+    """The citizen with this phone or email, created when new; None when anonymous."""
+    if not (email or phone):
+        if not name:
+            return None
+        citizen = Citizen(name=name)
+        session.add(citizen)
+        session.flush()
+        return citizen
+    stmt = select(Citizen)
+    stmt = stmt.where(Citizen.phone == phone) if phone else stmt.where(Citizen.email == (email or "").lower())
+    citizen = session.scalars(stmt.order_by(Citizen.id).limit(1)).first()
+    if citizen is None:
+        citizen = Citizen(name=name, email=(email or "").lower() or None, phone=phone)
+        session.add(citizen)
+        session.flush()
+    else:
+        citizen.name = citizen.name or name
+        if email and not citizen.email:
+            citizen.email = email.lower()
+        if phone and not citizen.phone:
+            citizen.phone = phone
+    return citizen
+
+
+def get(citizen_id: int) -> Citizen | None:
+    return session.get(Citizen, citizen_id)

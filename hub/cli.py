@@ -1,0 +1,240 @@
+"""The `hub` command: the same as `flask --app hub`, with the hub's own commands.
+
+Each command is one unit of work with one commit at its end.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from hub.app import create_app
+from hub.config import ConfigError
+
+
+def _create() -> Any:
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create, add_default_commands=True)
+def main() -> None:
+    """The shared contact hub."""
+
+
+# -- database -------------------------------------------------------------------------
+@main.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations."""
+    from hub.migrate import upgrade
+
+    upgrade(revision)
+    click.echo(f"database at {revision}")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Revert migrations to REVISION."""
+    from hub.migrate import downgrade
+
+    downgrade(revision)
+
+
+# -- partnership ----------------------------------------------------------------------
+@main.group("partnership")
+def partnership_group() -> None:
+    """The partnership: councils, services, places."""
+
+
+@partnership_group.command("load")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def partnership_load(path: str) -> None:
+    """Validate and load (or update) a partnership YAML file."""
+    from hub.db import get_session
+    from hub.partnership.schema import PartnershipError
+    from hub.partnership.service import load
+
+    try:
+        doc = load(path)
+    except PartnershipError as exc:
+        get_session().rollback()
+        click.echo(f"Refused {path}; nothing was changed:", err=True)
+        for field, reason in exc.problems:
+            click.echo(f"  {field}: {reason}", err=True)
+        sys.exit(1)
+    get_session().commit()
+    click.echo(f"Loaded {doc.partnership.name}: {len(doc.authorities)} authorities, "
+               f"{len(doc.services)} services, {len(doc.postcode_sectors)} postcode sectors.")
+
+
+# -- users ----------------------------------------------------------------------------
+@main.group("users")
+def users_group() -> None:
+    """Staff accounts."""
+
+
+@users_group.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["adviser", "manager", "admin"]), required=True)
+@click.option("--authority", "authorities", multiple=True, required=True, help="Council code; repeat for several.")
+@click.option("--name", default="")
+@with_appcontext
+def users_add(email: str, role: str, authorities: tuple[str, ...], name: str) -> None:
+    """Add a user (or update their role and councils); the password is read from standard input."""
+    from hub.db import get_session
+    from hub.users.service import UserError, add_user
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = add_user(email, password, role, list(authorities), name=name)
+    except UserError as exc:
+        get_session().rollback()
+        raise click.ClickException(str(exc)) from None
+    get_session().commit()
+    click.echo(f"{user.email}: {user.role} for {', '.join(sorted(user.authority_codes))}")
+
+
+# -- demo -----------------------------------------------------------------------------
+@main.group("demo")
+def demo_group() -> None:
+    """Demonstration data."""
+
+
+@demo_group.command("seed")
+@click.option("--weeks", default=12, show_default=True)
+@with_appcontext
+def demo_seed(weeks: int) -> None:
+    """Demo sign-ins and a realistic history of contacts (idempotent)."""
+    from hub.demo.seed import seed
+
+    for line in seed(weeks=weeks):
+        click.echo(line)
+
+
+# -- serving and jobs -----------------------------------------------------------------
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Serve the web app (jobs run in-process when REDIS_URL is unset)."""
+    from werkzeug.serving import run_simple
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    mode = "RQ on " + app.config["HUB_SETTINGS"].redis_url if app.config["HUB_SETTINGS"].redis_url else "in-process jobs"
+    click.echo(f"Serving the hub on http://{host}:{port} ({mode}). Ctrl-C stops it.")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """An RQ worker for all of the hub's queues (sweeps left-behind jobs first)."""
+    from rq import Worker
+
+    from hub.jobs import rq_backend
+    from hub.jobs.dispatch import sweep
+
+    if not current_app.config["HUB_SETTINGS"].redis_url:
+        raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker is needed.")
+    swept = sweep(older_than=dt.timedelta(seconds=0))
+    click.echo(f"re-dispatched {swept} left-behind jobs")
+    Worker(rq_backend.all_queues(), connection=rq_backend.connection()).work(burst=burst, with_scheduler=True)
+
+
+@main.command("sweep")
+@click.option("--older-than", default=60, show_default=True, help="Seconds a job may wait before it is swept.")
+@with_appcontext
+def sweep_command(older_than: int) -> None:
+    """Re-dispatch jobs left in the outbox (after a Redis outage or a crashed worker)."""
+    from hub.jobs.dispatch import sweep
+
+    click.echo(f"re-dispatched {sweep(older_than=dt.timedelta(seconds=older_than))} jobs")
+
+
+# -- cases ----------------------------------------------------------------------------
+@main.group("cases")
+def cases_group() -> None:
+    """Read cases, for scripts and operators."""
+
+
+def _iso(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO 8601 date or time: {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+@cases_group.command("list")
+@click.option("--since")
+@click.option("--channel")
+@click.option("--authority")
+@click.option("--limit", default=1000, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON output (the only format for now).")
+@with_appcontext
+def cases_list(since: str | None, channel: str | None, authority: str | None, limit: int, as_json: bool) -> None:
+    """List cases, newest first, as a JSON array."""
+    from hub.cases.export import case_summary
+    from hub.cases.queries import list_cases
+
+    rows = list_cases(since=_iso(since), channel=channel, authority=authority, limit=limit)
+    click.echo(json.dumps([case_summary(c) for c in rows], indent=None if as_json else 2))
+
+
+@cases_group.command("show")
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def cases_show(reference: str, as_json: bool) -> None:
+    """One case with its messages and events, as a JSON object."""
+    from hub import references
+    from hub.cases.export import case_detail
+    from hub.cases.queries import get_case_by_reference
+
+    ref = references.normalise(reference)
+    case = get_case_by_reference(ref) if ref else None
+    if case is None:
+        raise click.ClickException(f"no case with reference {reference!r}")
+    click.echo(json.dumps(case_detail(case), indent=None if as_json else 2))
+
+
+# -- triage ---------------------------------------------------------------------------
+@main.command("triage")
+@click.argument("text", required=False)
+@click.option("--channel", type=click.Choice(["sms", "email", "web"]), default="web")
+@click.option("--postcode")
+@click.option("--at", "at_text", help="ISO 8601 time to decide as of (for date-dependent answers).")
+@click.option("--jsonl", "jsonl", type=click.File("r"), help="One JSON object per line: text, channel, postcode, at, id.")
+@with_appcontext
+def triage(text: str | None, channel: str, postcode: str | None, at_text: str | None, jsonl: Any) -> None:
+    """Dry run of triage: classify, route and decide; change nothing; print JSON lines."""
+    from hub.triage.dryrun import run_batch, run_one
+
+    if jsonl is None and not text:
+        raise click.UsageError("give TEXT or --jsonl FILE")
+    if jsonl is not None:
+        for line in run_batch(jsonl):
+            click.echo(line)
+        return
+    click.echo(run_one(text or "", channel=channel, postcode=postcode, at=_iso(at_text)))

@@ -1,0 +1,48 @@
+"""Every background task the hub runs: its queue, timeout and retry policy, in one place.
+
+Tasks are named by dotted path so that the hub core never imports a workflow's or a
+channel's implementation; they are resolved when a job runs.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+QUEUES = ("urgent", "default", "outbound")
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    path: str  # "module:function"; the function takes the job's args as keywords
+    queue: str = "default"
+    timeout: int = 60  # seconds
+    retry_intervals: tuple[int, ...] = (5, 30, 120)  # one retry per interval
+    # Called with (job args, error text) after the last attempt failed.
+    give_up: str | None = "hub.cases.service:escalate_after_failure"
+
+    @property
+    def max_attempts(self) -> int:
+        return 1 + len(self.retry_intervals)
+
+    def resolve(self) -> Callable[..., Any]:
+        return resolve(self.path)
+
+
+TASKS: dict[str, TaskSpec] = {
+    "triage": TaskSpec("hub.triage.service:triage_case", queue="urgent", timeout=60),
+    "run_workflow": TaskSpec("hub.triage.service:run_workflow", timeout=60),
+    "send_message": TaskSpec("hub.messaging.service:deliver", queue="outbound", timeout=30,
+                             retry_intervals=(10, 60, 300), give_up="hub.messaging.service:give_up"),
+    "escalate_stale": TaskSpec("hub.triage.service:escalate_if_unanswered", timeout=30),
+}
+
+
+def register(name: str, spec: TaskSpec) -> None:
+    """For channels and workflows that bring tasks of their own."""
+    TASKS[name] = spec
+
+
+def resolve(path: str) -> Callable[..., Any]:
+    module, _, attr = path.partition(":")
+    return getattr(importlib.import_module(module), attr)

@@ -1,0 +1,116 @@
+"""Running one outbox job: reload, check state, act, record. Safe to run twice.
+
+The same function runs under RQ (which applies retries) and in-process (which applies the
+same number of attempts at once), so the outcome does not depend on where it ran.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+from hub.db import get_session, utcnow
+from hub.jobs import queries
+from hub.jobs.registry import TASKS, resolve
+
+log = logging.getLogger(__name__)
+
+
+class JobFailed(RuntimeError):
+    pass
+
+
+def _attempt(job_id: int) -> str:
+    """One attempt. Returns "done", "skipped"; raises on failure after recording it."""
+    from hub.jobs.dispatch import commit_and_dispatch
+
+    sess = get_session()
+    job = queries.get(job_id, lock=True)
+    if job is None or job.status in ("done", "failed"):
+        sess.rollback()
+        return "skipped"
+    job.status = "running"
+    job.attempts += 1
+    task, args = job.task, dict(job.args)
+    if job.case_id is not None:
+        args["case_id"] = job.case_id
+    sess.commit()
+    try:
+        TASKS[task].resolve()(**args)
+        job = queries.get(job_id)
+        assert job is not None
+        job.status, job.finished_at, job.last_error = "done", utcnow(), None
+        commit_and_dispatch()
+        return "done"
+    except Exception as exc:
+        sess.rollback()
+        get_session().info.pop("hub.outbox.new", None)
+        job = queries.get(job_id)
+        if job is not None:
+            job.status = "pending"
+            job.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            sess.commit()
+        log.warning("job %s (%s) failed: %s", job_id, task, exc, extra={"job": job_id, "task": task})
+        raise
+
+
+def give_up(job_id: int, error: str) -> None:
+    """After the last attempt: mark failed and hand the case to people (never dropped)."""
+    from hub.jobs.dispatch import commit_and_dispatch
+
+    sess = get_session()
+    sess.rollback()
+    job = queries.get(job_id, lock=True)
+    if job is None or job.status in ("done", "failed"):
+        sess.rollback()
+        return
+    job.status, job.finished_at, job.last_error = "failed", utcnow(), error[:2000]
+    spec = TASKS[job.task]
+    args: dict[str, Any] = dict(job.args)
+    if spec.give_up:
+        resolve(spec.give_up)(task=job.task, args=args, case_id=job.case_id, error=error)
+    commit_and_dispatch()
+    log.error("job %s (%s) gave up: %s", job_id, job.task, error, extra={"job": job_id, "task": job.task})
+
+
+def run(job_id: int) -> str:
+    """RQ entry point: one attempt; RQ retries, and `on_rq_failure` gives up after the last.
+
+    Each job gets its own app context (pushed inside the worker's), so its session
+    starts empty and is removed afterwards.
+    """
+    from flask import current_app
+
+    with current_app.app_context():
+        return _attempt(job_id)
+
+
+def on_rq_failure(job: Any, connection: Any, exc_type: Any, exc_value: Any, tb: Any) -> None:
+    # RQ calls this after every failed attempt, including ones it will retry.
+    if job.retries_left:
+        return
+    from flask import current_app
+
+    with current_app.app_context():
+        give_up(job.args[0], f"{exc_type.__name__}: {exc_value}")
+
+
+def run_inline(job_id: int) -> str:
+    """In-process: the same attempts as RQ would make, without the waits between them."""
+    from flask import current_app
+
+    with current_app.app_context():
+        job = queries.get(job_id)
+        if job is None:
+            return "skipped"
+        attempts = TASKS[job.task].max_attempts
+        get_session().rollback()
+        last_error = ""
+        for _ in range(attempts):
+            try:
+                return _attempt(job_id)
+            except Exception as exc:
+                last_error = f"{type(exc).__name__}: {exc}"
+                log.debug("inline attempt failed: %s", traceback.format_exc())
+        give_up(job_id, last_error)
+        return "failed"

@@ -1,0 +1,77 @@
+"""The `hub` command as operators and scripts use it."""
+import json
+
+from hub.cases.service import receive_contact
+from hub.jobs.dispatch import commit_and_dispatch
+
+
+def _triage(run_cli, *args):
+    result = run_cli("triage", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_triage_pothole(run_cli):
+    out = _triage(run_cli, "big pothole outside 4 Church Street WR14 3AB", "--channel", "sms")
+    assert out["service"] == "roads.pothole" and out["authority"] == "WCC"
+    assert set(out) >= {"service", "authority", "disposition", "confidence", "workflow", "reply", "explanation"}
+
+
+def test_triage_street_light_in_wychavon_goes_to_the_county(run_cli):
+    out = _triage(run_cli, "the street light is out on my road", "--postcode", "WR10 1XY")
+    assert out["service"] == "roads.street_light" and out["authority"] == "WCC"
+
+
+def test_triage_bin_question_in_herefordshire_is_signposted(run_cli):
+    out = _triage(run_cli, "when is my bin collected? HR1 1AA")
+    assert out["authority"] == "HEREF" and out["disposition"] == "signposted"
+
+
+def test_triage_jsonl_keeps_order_and_ids(run_cli, tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in [
+        {"id": 7, "text": "pothole WR14 3AB"}, {"id": "b", "text": "not json"}, {"text": "dog barking all day", "postcode": "WR1 1AB"},
+    ]) + "\nnot json at all\n")
+    result = run_cli("triage", "--jsonl", str(path))
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line.get("id") for line in lines] == [7, "b", None, None]
+    assert lines[0]["service"] == "roads.pothole"
+    assert lines[2]["authority"] == "WCITY"
+    assert "error" in lines[3]
+
+
+def test_partnership_load_refuses_unknown_tier(run_cli, tmp_path):
+    from hub.config import DEMO_PARTNERSHIP
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(DEMO_PARTNERSHIP.read_text().replace("tier: district", "tier: parish", 1))
+    result = run_cli("partnership", "load", str(bad))
+    assert result.exit_code == 1
+    assert "authorities[2].tier" in result.output and "nothing was changed" in result.output
+    ok = run_cli("partnership", "load", str(DEMO_PARTNERSHIP))
+    assert ok.exit_code == 0 and "9 authorities" in ok.output
+
+
+def test_users_add_reads_password_from_stdin(run_cli):
+    result = run_cli("users", "add", "Ann@Example.org", "--role", "adviser", "--authority", "WCC",
+                     "--authority", "MHDC", input="correct horse battery\n")
+    assert result.exit_code == 0, result.output
+    assert "ann@example.org: adviser for MHDC, WCC" in result.output
+    short = run_cli("users", "add", "b@example.org", "--role", "adviser", "--authority", "WCC", input="short\n")
+    assert short.exit_code != 0 and "at least 12" in short.output
+    unknown = run_cli("users", "add", "c@example.org", "--role", "adviser", "--authority", "ZZZ", input="x" * 20 + "\n")
+    assert unknown.exit_code != 0 and "ZZZ" in unknown.output
+
+
+def test_cases_list_and_show(app, run_cli):
+    got = receive_contact(channel="web", body="huge pothole on the high street WR1 1AB", email="x@example.org")
+    commit_and_dispatch()
+    listed = json.loads(run_cli("cases", "list", "--json").output)
+    assert [c["reference"] for c in listed] == [got.case.reference]
+    assert listed[0]["authority"] == "WCC" and listed[0]["channel"] == "web"
+    assert json.loads(run_cli("cases", "list", "--channel", "sms", "--json").output) == []
+    shown = json.loads(run_cli("cases", "show", got.case.reference.lower(), "--json").output)
+    assert shown["messages"][0]["body"].startswith("huge pothole")
+    assert [e["kind"] for e in shown["events"]][:2] == ["received", "triaged"]
+    missing = run_cli("cases", "show", "ABCD-EFGH", "--json")
+    assert missing.exit_code != 0
