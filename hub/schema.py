@@ -1,6 +1,6 @@
 """Imports every feature's models so that `Base.metadata` is complete (Alembic, tests)."""
 from hub.cases import events as _events  # noqa: F401  (the append-only guard)
-from hub.cases.models import Case, CaseEvent, Message  # noqa: F401
+from hub.cases.models import Case, CaseEvent, Message, TrainingExample  # noqa: F401
 from hub.citizens.models import Citizen  # noqa: F401
 from hub.db import Base
 from hub.jobs.models import OutboxJob  # noqa: F401

@@ -57,6 +57,12 @@ class Case(TimestampMixin, Base):
     closed_at: Mapped[dt.datetime | None]
     # Self-service that a citizen would otherwise have phoned about; set by workflows.
     self_served: Mapped[bool] = mapped_column(default=False)
+    # What the citizen told us in answer to questions (address, bin type, location…).
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # A street report about the same problem at the same place, logged earlier.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    # Secret part of the per-case reply address (contact+<token>@…), so replies thread safely.
+    reply_token: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     messages: Mapped[list["Message"]] = relationship(
         back_populates="case", order_by="Message.created_at", lazy="raise_on_sql"
@@ -89,6 +95,21 @@ class Message(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="messages", lazy="raise_on_sql")
+
+
+class TrainingExample(Base):
+    """A labelled message for the next classifier build (from advisers' re-categorisations)."""
+
+    __tablename__ = "training_example"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    service_code: Mapped[str] = mapped_column(ForeignKey("service.code"))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(32), default="adviser")  # "adviser", "import"
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class CaseEvent(Base):
