@@ -47,9 +47,11 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     db.init_app(app, settings.database_url)
     app.extensions["hub.partnership"], _ = read(settings.partnership_path)
 
+    from hub import security
     from hub.health.routes import bp as health_bp
     from hub.web import register_commit_hooks
 
+    security.init_app(app)
     app.register_blueprint(health_bp)
     register_commit_hooks(app)
     _register_optional_blueprints(app)
@@ -60,7 +62,7 @@ def _register_optional_blueprints(app: Flask) -> None:
     """Feature packages that exist register themselves; their absence is not an error."""
     import importlib
 
-    for module_name in ("hub.portal.routes", "hub.adviser.routes", "hub.reports.routes",
+    for module_name in ("hub.auth.routes", "hub.portal.routes", "hub.adviser.routes", "hub.reports.routes",
                         "channels.sms.routes", "channels.email.routes", "hub.open311.routes"):
         try:
             module = importlib.import_module(module_name)

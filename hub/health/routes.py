@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from hub.auth.access import public
 from hub.health.checks import check
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
+@public
 def healthz():  # type: ignore[no-untyped-def]
     checks = check()
     ok = all(v in ("ok", "in-process") for v in checks.values())

@@ -1,0 +1,89 @@
+"""Every route is either explicitly public or staff-only, and council scope is enforced."""
+import pytest
+from werkzeug.exceptions import NotFound
+
+from hub.auth.access import ACCESS_ATTR, Scope, scope_for
+
+
+def test_every_view_declares_its_access(app):
+    unmarked = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        if getattr(view, ACCESS_ATTR, None) is None:
+            unmarked.append(f"{rule.rule} -> {rule.endpoint}")
+    assert unmarked == []
+
+
+def test_staff_views_refuse_anonymous_users(app, client):
+    from fixtures.staff import csrf_token
+
+    token = csrf_token(client, "/adviser/sign-in")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions.get(rule.endpoint)
+        access = getattr(view, ACCESS_ATTR, "")
+        if not access.startswith("staff") or rule.arguments:
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(rule.rule, method=method, data={"csrf_token": token} if method == "POST" else None)
+        assert response.status_code in (302, 401), rule.rule
+        if response.status_code == 302:
+            assert "/adviser/sign-in" in response.headers["Location"]
+        checked += 1
+    assert checked >= 1
+
+
+def test_sign_in_and_out(client, make_user, sign_in):
+    user = make_user("ann@example.org", "adviser", ("MHDC",))
+    assert client.get("/adviser/home").status_code == 302
+    sign_in(client, user)
+    assert "ann@example.org" in client.get("/adviser/home").get_data(as_text=True)
+
+
+def test_wrong_password_reveals_nothing(client, make_user):
+    from fixtures.staff import csrf_token
+
+    make_user("bob@example.org")
+    for email, password in [("bob@example.org", "wrong-password-123"), ("nobody@example.org", "whatever-123456")]:
+        response = client.post("/adviser/sign-in", data={"email": email, "password": password,
+                                                         "csrf_token": csrf_token(client, "/adviser/sign-in")})
+        assert response.status_code == 400
+        assert "The email address or password is not right" in response.get_data(as_text=True)
+
+
+def test_sign_in_without_csrf_token_is_refused(client, make_user):
+    make_user("cat@example.org")
+    response = client.post("/adviser/sign-in", data={"email": "cat@example.org", "password": "a-long-test-password"})
+    assert response.status_code == 400
+
+
+def test_open_redirect_is_refused(client, make_user, sign_in):
+    from fixtures.staff import PASSWORD, csrf_token
+
+    user = make_user("dan@example.org")
+    response = client.post("/adviser/sign-in?next=//evil.example/x", data={
+        "email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client, "/adviser/sign-in")})
+    assert response.headers["Location"] == "/adviser/home"
+
+
+def test_scope():
+    scope = Scope(frozenset({"WCC"}))
+    assert scope.allows("WCC") and not scope.allows("MHDC") and not scope.allows(None)
+    with pytest.raises(NotFound):
+        scope.require("MHDC")
+    assert Scope(frozenset(), all_councils=True).allows("MHDC")
+
+
+def test_scope_for_roles(make_user):
+    adviser = make_user("e@example.org", "adviser", ("WCC", "MHDC"))
+    admin = make_user("f@example.org", "admin", ("HUB",))
+    assert scope_for(adviser) == Scope(frozenset({"WCC", "MHDC"}))
+    assert scope_for(admin).all_councils
+
+
+def test_provider_webhooks_are_the_only_csrf_exempt_paths():
+    from hub.security import CSRF_EXEMPT_PREFIXES
+
+    assert CSRF_EXEMPT_PREFIXES == ("/channels/", "/open311/")
