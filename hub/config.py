@@ -42,6 +42,7 @@ class Settings:
     imap_username: str | None = None
     imap_password: str | None = None
     imap_folder: str = "INBOX"
+    open311_api_keys: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -117,4 +118,5 @@ class Settings:
             imap_username=opt("IMAP_USERNAME"),
             imap_password=opt("IMAP_PASSWORD"),
             imap_folder=opt("IMAP_FOLDER") or "INBOX",
+            open311_api_keys=tuple(k.strip() for k in (opt("HUB_OPEN311_API_KEYS") or "").split(",") if k.strip()),
         )

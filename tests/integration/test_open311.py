@@ -1,0 +1,83 @@
+"""Open311 GeoReport v2: one jurisdiction per partner council, JSON and XML, public data only."""
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from hub.cases.service import receive_contact
+from hub.jobs.dispatch import commit_and_dispatch
+
+KEY = "test-open311-key"
+
+
+@pytest.fixture
+def api(database_url, new_app):
+    app = new_app(database_url, HUB_OPEN311_API_KEYS=f"other,{KEY}")
+    with app.app_context():
+        yield app.test_client()
+
+
+def test_discovery(api):
+    data = api.get("/open311/v2/discovery.json").json
+    assert data["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    root = ET.fromstring(api.get("/open311/v2/discovery.xml").data)
+    assert root.tag == "discovery" and root.find("endpoints/endpoint/url").text.endswith("/open311/v2/")
+
+
+def test_services_follow_the_councils_tier(api):
+    county = {s["service_code"] for s in api.get("/open311/v2/services.json?jurisdiction_id=WCC").json}
+    district = {s["service_code"] for s in api.get("/open311/v2/services.json?jurisdiction_id=MHDC").json}
+    assert "roads.pothole" in county and "waste.bin_day" not in county
+    assert "waste.bin_day" in district and "roads.pothole" not in district
+    assert "social_care.safeguarding" not in county  # never taken through an API
+    root = ET.fromstring(api.get("/open311/v2/services.xml?jurisdiction_id=WCITY").data)
+    assert root.tag == "services" and root.find("service/service_code") is not None
+    assert api.get("/open311/v2/services/roads.pothole.json?jurisdiction_id=WCC").json["service_code"] == "roads.pothole"
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/open311/v2/services.json", 400),
+    ("/open311/v2/services.json?jurisdiction_id=WYCH", 404),   # not a partner
+    ("/open311/v2/services/waste.bin_day.json?jurisdiction_id=WCC", 404),
+    ("/open311/v2/requests.json?jurisdiction_id=WCC&start_date=yesterday", 400),
+    ("/open311/v2/requests.json?jurisdiction_id=WCC&status=maybe", 400),
+    ("/open311/v2/requests/ABCD-EFGH.json?jurisdiction_id=WCC", 404),
+    ("/open311/v2/services.yaml?jurisdiction_id=WCC", 404),
+])
+def test_errors_are_open311_errors(api, url, status):
+    response = api.get(url)
+    assert response.status_code == status
+    if response.is_json:
+        assert response.json[0]["code"] == status and response.json[0]["description"]
+
+
+def test_post_creates_a_triaged_case_and_lists_it_without_personal_data(api):
+    form = {"jurisdiction_id": "WCC", "service_code": "roads.pothole", "zipcode": "wr14 3ab",
+            "address_string": "4 Church Street", "description": "Deep pothole by the bus stop",
+            "email": "reporter@example.org", "first_name": "Ann", "api_key": KEY}
+    created = api.post("/open311/v2/requests.json", data=form)
+    assert created.status_code == 201, created.json
+    ref = created.json[0]["service_request_id"]
+    listed = api.get("/open311/v2/requests.json?jurisdiction_id=WCC").json
+    assert [r["service_request_id"] for r in listed] == [ref]
+    assert listed[0]["status"] == "open" and listed[0]["zipcode"] == "WR14 3AB"
+    assert "reporter@example.org" not in str(listed) and "Ann" not in str(listed)
+    one = ET.fromstring(api.get(f"/open311/v2/requests/{ref}.xml?jurisdiction_id=WCC").data)
+    assert one.find("request/service_request_id").text == ref
+    # Another jurisdiction does not see it.
+    assert api.get(f"/open311/v2/requests/{ref}.json?jurisdiction_id=MHDC").status_code == 404
+
+
+def test_post_refusals(api):
+    base = {"jurisdiction_id": "WCC", "service_code": "roads.pothole", "zipcode": "WR14 3AB", "description": "hole"}
+    assert api.post("/open311/v2/requests.json", data=base).status_code == 403
+    assert api.post("/open311/v2/requests.json", data={**base, "api_key": "wrong"}).status_code == 403
+    wrong_place = api.post("/open311/v2/requests.json", data={**base, "api_key": KEY, "zipcode": "HR1 1AA"})
+    assert wrong_place.status_code == 400 and "Herefordshire" in wrong_place.json[0]["description"]
+    assert api.post("/open311/v2/requests.json", data={**base, "api_key": KEY, "zipcode": ""}).status_code == 400
+    assert api.post("/open311/v2/requests.json", data={**base, "api_key": KEY, "description": " "}).status_code == 400
+
+
+def test_private_services_are_never_listed(api):
+    receive_contact(channel="web", body="my bin wasn't emptied", postcode="WR1 1AB", chosen_service="waste.missed_bin")
+    commit_and_dispatch()
+    assert api.get("/open311/v2/requests.json?jurisdiction_id=WCITY").json == []
