@@ -55,6 +55,10 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     app.register_blueprint(health_bp)
     register_commit_hooks(app)
     _register_optional_blueprints(app)
+
+    from hub.cli import register_commands
+
+    register_commands(app)
     return app
 
 

@@ -26,11 +26,18 @@ def _create() -> Any:
 
 @click.group(cls=FlaskGroup, create_app=_create, add_default_commands=True)
 def main() -> None:
-    """The shared contact hub."""
+    """The shared contact hub (the same commands as `flask --app hub`)."""
+
+
+def register_commands(app: Any) -> None:
+    """Put the hub's commands on the app, so `hub X` and `flask --app hub X` are the same."""
+    for command in (db_group, partnership_group, users_group, demo_group, serve, worker, sweep_command,
+                    cases_group, triage):
+        app.cli.add_command(command)
 
 
 # -- database -------------------------------------------------------------------------
-@main.group("db")
+@click.group("db")
 def db_group() -> None:
     """Database schema."""
 
@@ -57,7 +64,7 @@ def db_downgrade(revision: str) -> None:
 
 
 # -- partnership ----------------------------------------------------------------------
-@main.group("partnership")
+@click.group("partnership")
 def partnership_group() -> None:
     """The partnership: councils, services, places."""
 
@@ -85,7 +92,7 @@ def partnership_load(path: str) -> None:
 
 
 # -- users ----------------------------------------------------------------------------
-@main.group("users")
+@click.group("users")
 def users_group() -> None:
     """Staff accounts."""
 
@@ -112,7 +119,7 @@ def users_add(email: str, role: str, authorities: tuple[str, ...], name: str) ->
 
 
 # -- demo -----------------------------------------------------------------------------
-@main.group("demo")
+@click.group("demo")
 def demo_group() -> None:
     """Demonstration data."""
 
@@ -129,7 +136,7 @@ def demo_seed(weeks: int) -> None:
 
 
 # -- serving and jobs -----------------------------------------------------------------
-@main.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
@@ -143,7 +150,7 @@ def serve(host: str, port: int) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
-@main.command("worker")
+@click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @with_appcontext
 def worker(burst: bool) -> None:
@@ -160,7 +167,7 @@ def worker(burst: bool) -> None:
     Worker(rq_backend.all_queues(), connection=rq_backend.connection()).work(burst=burst, with_scheduler=True)
 
 
-@main.command("sweep")
+@click.command("sweep")
 @click.option("--older-than", default=60, show_default=True, help="Seconds a job may wait before it is swept.")
 @with_appcontext
 def sweep_command(older_than: int) -> None:
@@ -171,7 +178,7 @@ def sweep_command(older_than: int) -> None:
 
 
 # -- cases ----------------------------------------------------------------------------
-@main.group("cases")
+@click.group("cases")
 def cases_group() -> None:
     """Read cases, for scripts and operators."""
 
@@ -220,7 +227,7 @@ def cases_show(reference: str, as_json: bool) -> None:
 
 
 # -- triage ---------------------------------------------------------------------------
-@main.command("triage")
+@click.command("triage")
 @click.argument("text", required=False)
 @click.option("--channel", type=click.Choice(["sms", "email", "web"]), default="web")
 @click.option("--postcode")

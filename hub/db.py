@@ -6,6 +6,7 @@ constraint errors can be turned into the hub's own errors by name.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -88,6 +89,7 @@ def _app_ctx_id() -> int:
 
 def init_app(app: Flask, url: str) -> None:
     engine = make_engine(url)
+    app.extensions["hub.engine_pid"] = os.getpid()
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     app.extensions["hub.engine"] = engine
     app.extensions["hub.session"] = scoped_session(factory, scopefunc=_app_ctx_id)
@@ -99,6 +101,18 @@ def init_app(app: Flask, url: str) -> None:
 
 def get_engine() -> Engine:
     return current_app.extensions["hub.engine"]
+
+
+def after_fork() -> None:
+    """In a forked process (RQ's work-horse), drop the parent's pooled connections.
+
+    Sharing a PostgreSQL connection across a fork corrupts it for both processes;
+    `close=False` leaves the parent's sockets alone and gives the child fresh ones.
+    """
+    ext = current_app.extensions
+    if ext.get("hub.engine_pid") != os.getpid():
+        ext["hub.engine"].dispose(close=False)
+        ext["hub.engine_pid"] = os.getpid()
 
 
 def get_session() -> Session:

@@ -81,6 +81,9 @@ def run(job_id: int) -> str:
     """
     from flask import current_app
 
+    from hub.db import after_fork
+
+    after_fork()
     with current_app.app_context():
         return _attempt(job_id)
 
@@ -91,6 +94,9 @@ def on_rq_failure(job: Any, connection: Any, exc_type: Any, exc_value: Any, tb: 
         return
     from flask import current_app
 
+    from hub.db import after_fork
+
+    after_fork()
     with current_app.app_context():
         give_up(job.args[0], f"{exc_type.__name__}: {exc_value}")
 

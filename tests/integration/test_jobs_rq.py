@@ -135,3 +135,23 @@ def test_job_of_a_crashed_worker_is_swept_and_finished(rq_app):
     assert sweep(older_than=dt.timedelta(minutes=5)) == 1
     work(rq_app)
     assert _reload(got.case.id).status == "open"
+
+
+def test_hub_worker_command_processes_the_queues(pg_database_url, redis_url, new_app):
+    """The real `hub worker --burst` (forking RQ worker) in its own process, on PostgreSQL."""
+    import os
+    import subprocess
+    import sys
+
+    app = new_app(pg_database_url, REDIS_URL=redis_url)
+    with app.app_context():
+        got = receive_contact(channel="web", body="street light out on my road WR1 1AB")
+        commit_and_dispatch()
+        case_id = got.case.id
+    env = {**os.environ, "HUB_ENV": "test", "DATABASE_URL": pg_database_url, "REDIS_URL": redis_url}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "hub", "worker", "--burst"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    with app.app_context():
+        case = queries.get_case(case_id)
+        assert (case.service_code, case.authority_code) == ("roads.street_light", "WCC")
