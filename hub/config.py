@@ -42,6 +42,8 @@ class Settings:
     imap_username: str | None = None
     imap_password: str | None = None
     imap_folder: str = "INBOX"
+    # A case waiting for the citizen's answer (needs_info) goes to advisers after this long.
+    needs_info_timeout_hours: int = 48
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -94,6 +96,10 @@ class Settings:
                 raise ConfigError(f"{name} must be a port number, not {raw!r}")
             return int(raw)
 
+        timeout_raw = opt("HUB_NEEDS_INFO_TIMEOUT_HOURS") or "48"
+        if not timeout_raw.isdigit() or int(timeout_raw) < 1:
+            raise ConfigError(f"HUB_NEEDS_INFO_TIMEOUT_HOURS must be a whole number of hours, not {timeout_raw!r}")
+
         return cls(
             env=hub_env,
             secret_key=secret,
@@ -117,4 +123,5 @@ class Settings:
             imap_username=opt("IMAP_USERNAME"),
             imap_password=opt("IMAP_PASSWORD"),
             imap_folder=opt("IMAP_FOLDER") or "INBOX",
+            needs_info_timeout_hours=int(timeout_raw),
         )
