@@ -48,8 +48,10 @@ _STREET_TYPE = "|".join(sorted(STREET_TYPES, key=len, reverse=True))
 _ADDRESS_RE = re.compile(
     rf"(?<![\w:.])(\d{{1,4}}[a-zA-Z]?)\s*,?\s+((?:{_STREET_WORD}\s+){{1,3}}?(?:{_STREET_TYPE}))\b\.?",
     re.IGNORECASE)
-# A street without a number: "on Church Street", "along Elm Rd".
-_STREET_RE = re.compile(rf"\b((?:{_STREET_WORD}\s+){{1,3}}?(?:{_STREET_TYPE}))\b", re.IGNORECASE)
+# Words that end a street name when reading backwards from "Street"/"Road" ("pothole on church st").
+_NOT_STREET_NAME = {"pothole", "potholes", "hole", "light", "lights", "lamp", "post", "tipped", "tipping", "dumped",
+                    "rubbish", "massive", "huge", "big", "theres", "there", "outside", "road", "street", "lane",
+                    "broken", "out", "flickering", "side", "near", "junction", "corner"}
 # A landmark: "outside the school", "near the Co-op", "opposite St John's church".
 _LANDMARK_RE = re.compile(
     r"\b(outside|opposite|near|nearby|next to|by|behind|in front of|at the end of|junction with|corner of)"
@@ -119,11 +121,9 @@ def street_location(text: str, details: dict[str, Any] | None = None) -> str | N
     if addr:
         parts.append(addr)
     else:
-        for match in _STREET_RE.finditer(text):
-            street = _tidy_street(match.group(1))
-            if len(street.split()) >= 2 and street.split()[0].lower() not in STREET_TYPES:
-                parts.append(street)
-                break
+        street = _street_only(text)
+        if street:
+            parts.append(street)
     landmark = _LANDMARK_RE.search(text)
     if landmark:
         place = _STOP_AFTER.sub("", landmark.group(2)).strip(" ,.")
@@ -133,8 +133,32 @@ def street_location(text: str, details: dict[str, Any] | None = None) -> str | N
     return ", ".join(parts)[:300] if parts else None
 
 
+def _street_only(text: str) -> str | None:
+    """A street named without a house number: up to three words before a street type."""
+    tokens = re.findall(r"[A-Za-z][A-Za-z'\-]*\.?", text)
+    for i, token in enumerate(tokens):
+        if token.lower().rstrip(".") not in STREET_TYPES or i == 0:
+            continue
+        name: list[str] = []
+        j = i - 1
+        while j >= 0 and len(name) < 3 and tokens[j].lower() not in _LEADING_WORDS | _NOT_STREET_NAME:
+            name.insert(0, tokens[j])
+            j -= 1
+        if name:
+            return _tidy_street(" ".join(name + [token]))
+    return None
+
+
 def location_key(location: str | None) -> str:
-    return " ".join(STREET_TYPES.get(w, w) for w in normalise(location or "").split())
+    """The street of a location, however typed ("4 Church St, outside the Co-op" -> "church street").
+
+    House numbers and landmarks are dropped: two reports on the same street in the same
+    postcode sector are the same place for a pothole or a light.
+    """
+    street = (location or "").split(",")[0]
+    if _LANDMARK_RE.match(street.strip()):
+        return ""
+    return " ".join(STREET_TYPES.get(w, w) for w in normalise(street).split() if not w[0].isdigit())
 
 
 def waste_rules(doc: PartnershipDoc) -> WasteRules | None:
