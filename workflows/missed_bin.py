@@ -91,7 +91,7 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
             f"{count}, so it goes to {council}'s advisers.",
             data={"details": known, "effect": effect, "repeat": before + 1})
     nxt = check.next_collection
-    when = f" If it is not emptied by then, your next {label} collection is {common.short_day(nxt.date)}." if nxt else ""
+    when = f" Your next {label} collection is {common.short_day(nxt.date)}." if nxt else ""
     return WorkflowResult(
         "self_served",
         f"Thank you. We've logged your missed {label} bin at {addr}{ref}. The crew will be asked to "
