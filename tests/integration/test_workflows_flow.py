@@ -173,3 +173,33 @@ def test_every_job_finished_once(app):
     _receive(channel="sms", body="my blue bin wasn't emptied, 12 Elm Road WR14 3AB", phone="+447700900209")
     statuses = get_session().scalars(select(OutboxJob.status)).all()
     assert statuses and set(statuses) == {"done"}
+
+
+def test_missed_bin_details_accumulate_over_an_email_conversation(app):
+    first = _receive(at=dt.datetime(2026, 12, 5, 9, tzinfo=UTC), channel="email", email="e@example.org",
+                     sender="e@example.org", body="My bin wasn't emptied yesterday. WR14 3AB",
+                     chosen_service="waste.missed_bin").case
+    case = _reload(first.id)
+    assert case.status == "needs_info" and case.details["asked"] == ["address", "bin_type"]
+    _receive(at=dt.datetime(2026, 12, 5, 10, tzinfo=UTC), channel="email", email="e@example.org",
+             sender="e@example.org", body="It's 12 Elm Road")
+    case = _reload(first.id)
+    assert case.status == "needs_info" and case.details["asked"] == ["bin_type"]
+    assert case.details["address"] == "12 Elm Road"
+    assert "which bin" in _outbound(case.id)[-1] and "house number" not in _outbound(case.id)[-1]
+    _receive(at=dt.datetime(2026, 12, 5, 11, tzinfo=UTC), channel="email", email="e@example.org",
+             sender="e@example.org", body="the black one")
+    case = _reload(first.id)
+    assert (case.status, case.disposition) == ("resolved", "self_served")
+    assert case.details["missed_bin"]["bin_type"] == "general"
+    assert f"(ref {case.reference})" in _outbound(case.id)[-1]
+
+
+def test_web_answer_on_the_same_case_resumes_triage(app):
+    asked = _receive(channel="web", body="street light out on my road", email="w@example.org").case
+    assert _reload(asked.id).status == "needs_info"
+    _receive(channel="web", body="by the bus stop", postcode="WR1 1AA", email="w@example.org",
+             case=_reload(asked.id))
+    case = _reload(asked.id)
+    assert (case.status, case.authority_code, case.postcode) == ("resolved", "WCC", "WR1 1AA")
+    assert case.location_text == "by the bus stop"
