@@ -22,6 +22,9 @@ from hub.cases.models import Case, Message
 from hub.citizens import queries as citizens
 from hub.db import utcnow
 from hub.jobs.dispatch import enqueue
+from hub.messaging.service import send_reply
+from hub.partnership.calendar import WorkingCalendar
+from hub.partnership.service import current
 from hub.triage.text import normalise
 
 log = logging.getLogger(__name__)
@@ -105,10 +108,6 @@ def request_person(case: Case, *, reason: str) -> None:
 
     Used when the citizen replies PERSON, or presses "this did not answer my question".
     """
-    from hub.messaging.service import send_reply
-    from hub.partnership.calendar import WorkingCalendar
-    from hub.partnership.service import current
-
     if case.status not in ("resolved", "closed", "needs_info") or case.disposition == "escalated":
         return
     doc = current()

@@ -203,3 +203,18 @@ def test_web_answer_on_the_same_case_resumes_triage(app):
     case = _reload(asked.id)
     assert (case.status, case.authority_code, case.postcode) == ("resolved", "WCC", "WR1 1AA")
     assert case.location_text == "by the bus stop"
+
+
+def test_hub_triage_stays_a_dry_run_with_workflows(app, run_cli):
+    from sqlalchemy import func
+
+    _receive(at=dt.datetime(2026, 12, 3, 9, tzinfo=UTC), channel="web", chosen_service="roads.pothole",
+             body="big pothole outside 4 Church Street WR14 3AB", email="a@example.org")
+    before = get_session().scalar(select(func.count()).select_from(OutboxJob))
+    for text in ("pothole on church st WR14 3AB", "my black bin wasn't emptied, 12 Elm Road WR14 3AB",
+                 "when is my bin collected WR14 3AB"):
+        result = run_cli("triage", text, "--at", "2026-12-05T10:00:00")
+        assert result.exit_code == 0 and '"disposition"' in result.output
+    get_session().expire_all()
+    assert get_session().scalar(select(func.count()).select_from(Case)) == 1
+    assert get_session().scalar(select(func.count()).select_from(OutboxJob)) == before
