@@ -171,10 +171,17 @@ def worker(burst: bool) -> None:
 @click.option("--older-than", default=60, show_default=True, help="Seconds a job may wait before it is swept.")
 @with_appcontext
 def sweep_command(older_than: int) -> None:
-    """Re-dispatch jobs left in the outbox (after a Redis outage or a crashed worker)."""
-    from hub.jobs.dispatch import sweep
+    """Re-dispatch jobs left in the outbox, and escalate cases whose citizen never answered.
+
+    Run it every few minutes (cron or a systemd timer) in production.
+    """
+    from hub.jobs.dispatch import commit_and_dispatch, sweep
+    from hub.triage.service import escalate_stale
 
     click.echo(f"re-dispatched {sweep(older_than=dt.timedelta(seconds=older_than))} jobs")
+    stale = escalate_stale()
+    commit_and_dispatch()
+    click.echo(f"escalating {stale} unanswered cases")
 
 
 # -- cases ----------------------------------------------------------------------------

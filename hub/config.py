@@ -43,6 +43,8 @@ class Settings:
     imap_password: str | None = None
     imap_folder: str = "INBOX"
     open311_api_keys: tuple[str, ...] = ()
+    # A case waiting for the citizen's answer (needs_info) goes to advisers after this long.
+    needs_info_timeout_hours: int = 48
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -95,6 +97,10 @@ class Settings:
                 raise ConfigError(f"{name} must be a port number, not {raw!r}")
             return int(raw)
 
+        timeout_raw = opt("HUB_NEEDS_INFO_TIMEOUT_HOURS") or "48"
+        if not timeout_raw.isdigit() or int(timeout_raw) < 1:
+            raise ConfigError(f"HUB_NEEDS_INFO_TIMEOUT_HOURS must be a whole number of hours, not {timeout_raw!r}")
+
         return cls(
             env=hub_env,
             secret_key=secret,
@@ -119,4 +125,5 @@ class Settings:
             imap_password=opt("IMAP_PASSWORD"),
             imap_folder=opt("IMAP_FOLDER") or "INBOX",
             open311_api_keys=tuple(k.strip() for k in (opt("HUB_OPEN311_API_KEYS") or "").split(",") if k.strip()),
+            needs_info_timeout_hours=int(timeout_raw),
         )

@@ -91,3 +91,42 @@ def list_cases(*, since: dt.datetime | None = None, channel: str | None = None,
     if authority:
         stmt = stmt.where(Case.authority_code == authority)
     return session.scalars(stmt).all()
+
+
+def service_cases(service_code: str, *, since: dt.datetime, statuses: Sequence[str] | None = None,
+                  postcode: str | None = None, postcode_prefix: str | None = None,
+                  limit: int = 500) -> Sequence[Case]:
+    """Recent cases of one service, earliest first (workflows look for repeats and duplicates)."""
+    stmt = (select(Case).where(Case.service_code == service_code, Case.created_at >= since)
+            .order_by(Case.created_at, Case.id).limit(limit))
+    if statuses is not None:
+        stmt = stmt.where(Case.status.in_(tuple(statuses)))
+    if postcode is not None:
+        stmt = stmt.where(Case.postcode == postcode)
+    if postcode_prefix is not None:
+        stmt = stmt.where(Case.postcode.startswith(postcode_prefix, autoescape=True))
+    return session.scalars(stmt).all()
+
+
+def needs_info_case(citizen_id: int, channel: str) -> Case | None:
+    """The citizen's latest case on this channel still waiting for their answer."""
+    return session.scalars(
+        select(Case).where(Case.citizen_id == citizen_id, Case.channel == channel, Case.status == "needs_info")
+        .order_by(Case.created_at.desc(), Case.id.desc()).limit(1)
+    ).first()
+
+
+def latest_case(citizen_id: int, channel: str, *, since: dt.datetime) -> Case | None:
+    """The citizen's most recent case on this channel since a moment (for "PERSON" follow-ups)."""
+    return session.scalars(
+        select(Case).where(Case.citizen_id == citizen_id, Case.channel == channel, Case.created_at >= since)
+        .order_by(Case.created_at.desc(), Case.id.desc()).limit(1)
+    ).first()
+
+
+def waiting_for_answer(asked_before: dt.datetime, limit: int = 500) -> Sequence[Case]:
+    """Cases in needs_info not touched since ``asked_before`` (the timeout sweep checks each)."""
+    return session.scalars(
+        select(Case).where(Case.status == "needs_info", Case.updated_at < asked_before)
+        .order_by(Case.id).limit(limit)
+    ).all()

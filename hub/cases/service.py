@@ -2,19 +2,44 @@
 
 Every channel hands contacts here; the contact is stored (case, message, event, outbox
 rows) in the caller's transaction, which commits before the sender gets an answer.
+
+Conversations: when triage asked the citizen something (the case waits in needs_info),
+their next message on the same channel (same phone for SMS, same address for email, the
+same case for the web) is the answer: it joins that case and triage runs again with
+everything they have written. A reply asking for a person ("PERSON") to an automatic
+answer hands that case to advisers.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from hub.cases import queries
 from hub.cases.models import Case, Message
 from hub.citizens import queries as citizens
+from hub.db import utcnow
 from hub.jobs.dispatch import enqueue
+from hub.messaging.service import send_reply
+from hub.partnership.calendar import WorkingCalendar
+from hub.partnership.service import current
+from hub.triage.text import normalise
 
 log = logging.getLogger(__name__)
+
+# How long after an automatic answer "PERSON" still refers to it.
+PERSON_FOLLOW_UP = dt.timedelta(days=7)
+_PERSON_RE = re.compile(
+    r"^(?:person|human|adviser|advisor|agent|operator|someone)$"
+    r"|\b(?:speak|talk|chat)\s+to\s+(?:a\s+|an\s+|someone|somebody|a real)\s*(?:person|human|adviser|advisor|agent|someone)?"
+    r"|\b(?:did not|didnt|does not|doesnt) (?:answer|help)\b|\breal person\b")
+
+
+def asks_for_person(body: str) -> bool:
+    """"PERSON", "speak to someone", "this did not answer my question"."""
+    return bool(_PERSON_RE.search(normalise(body)))
 
 
 @dataclass
@@ -38,6 +63,12 @@ def receive_contact(*, channel: str, body: str, subject: str | None = None, send
             log.info("duplicate delivery ignored", extra={"case": found.reference, "channel": channel})
             return Received(found, existing, duplicate=True)
     citizen = citizens.find_or_create(name=name, email=email, phone=phone)
+    if case is None and citizen is not None and channel in ("sms", "email"):
+        case = queries.needs_info_case(citizen.id, channel)
+        if case is None and asks_for_person(body):
+            earlier = queries.latest_case(citizen.id, channel, since=utcnow() - PERSON_FOLLOW_UP)
+            if earlier is not None and earlier.self_served:
+                case = earlier
     new = case is None
     if case is None:
         triage: dict[str, Any] = {"chosen_service": chosen_service} if chosen_service else {}
@@ -49,8 +80,46 @@ def receive_contact(*, channel: str, body: str, subject: str | None = None, send
                               body=body, provider_id=provider_id)
     if new:
         enqueue("triage", case_id=case.id, key=f"triage:{case.id}")
+    elif case.status == "needs_info" and asks_for_person(body):
+        request_person(case, reason="The citizen asked for a person instead of answering our question.")
+    elif case.status == "needs_info":
+        _take_answer(case, msg, postcode=postcode, location_text=location_text)
+    elif case.self_served and asks_for_person(body):
+        request_person(case, reason="The citizen asked for a person after an automatic answer.")
     log.info("contact received", extra={"case": case.reference, "channel": channel, "new": new})
     return Received(case, msg)
+
+
+def _take_answer(case: Case, msg: Message, *, postcode: str | None, location_text: str | None) -> None:
+    """The citizen answered our question: keep what they said and triage the case again."""
+    details = dict(case.details or {})
+    if postcode:
+        case.postcode = postcode
+    if location_text:
+        case.location_text = location_text[:300]
+        details["location_text"] = location_text[:300]
+    case.details = details
+    queries.add_event(case, "answer_received", actor="citizen", asked=details.get("asked"), message=msg.id)
+    enqueue("triage", case_id=case.id, key=f"triage:{case.id}:{msg.id}", message_id=msg.id)
+
+
+def request_person(case: Case, *, reason: str) -> None:
+    """Hand an automatically answered case to the responsible council's advisers (once).
+
+    Used when the citizen replies PERSON, or presses "this did not answer my question".
+    """
+    if case.status not in ("resolved", "closed", "needs_info") or case.disposition == "escalated":
+        return
+    doc = current()
+    svc = doc.service(case.service_code) if case.service_code else None
+    case.status, case.disposition = "open", "escalated"
+    case.self_served, case.resolved_at = False, None
+    case.authority_code = case.authority_code or doc.partnership.triage_authority
+    case.sla_due_at = WorkingCalendar(doc).add_working_hours(utcnow(), svc.sla.hours if svc else 16)
+    queries.add_event(case, "escalated", actor="citizen", reason=reason)
+    auth = doc.authority(case.authority_code)
+    send_reply(case, f"Thank you. An adviser from {auth.name if auth else 'the council'} will reply "
+                     f"(ref {case.reference}).", key=f"person-reply:{case.id}")
 
 
 def escalate_after_failure(*, task: str, args: dict[str, Any], case_id: int | None, error: str) -> None:
@@ -60,9 +129,11 @@ def escalate_after_failure(*, task: str, args: dict[str, Any], case_id: int | No
     case = queries.get_case(case_id, lock=True)
     if case is None:
         return
-    if case.status in ("new", "needs_info"):
+    if case.status in ("new", "needs_info", "resolved"):
+        # A resolved case too: its automatic answer or report was never completed.
         case.status = "open"
         case.disposition = "escalated"
+        case.self_served, case.resolved_at = False, None
     if case.authority_code is None:
         from hub.partnership.service import current
 

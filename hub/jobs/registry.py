@@ -31,7 +31,9 @@ class TaskSpec:
 
 TASKS: dict[str, TaskSpec] = {
     "triage": TaskSpec("hub.triage.service:triage_case", queue="urgent", timeout=60),
-    "run_workflow": TaskSpec("hub.triage.service:run_workflow", timeout=60),
+    # Workflow effects, run after the triage decision is stored (each is safe to run twice).
+    "missed_bin_log": TaskSpec("workflows.missed_bin:log_report", timeout=30),
+    "street_report_log": TaskSpec("workflows.street_report:log_report", timeout=30),
     "send_message": TaskSpec("hub.messaging.service:deliver", queue="outbound", timeout=30,
                              retry_intervals=(10, 60, 300), give_up="hub.messaging.service:give_up"),
     "escalate_stale": TaskSpec("hub.triage.service:escalate_if_unanswered", timeout=30),

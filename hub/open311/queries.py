@@ -6,7 +6,7 @@ from typing import Sequence
 
 from sqlalchemy import select
 
-from hub.cases.models import OPEN_STATUSES, Case
+from hub.cases.models import Case
 from hub.db import session
 
 
@@ -19,9 +19,9 @@ def public_requests(*, authority: str, service_codes: Sequence[str], start: dt.d
     if end is not None:
         stmt = stmt.where(Case.created_at <= end)
     if status == "open":
-        stmt = stmt.where(Case.status.in_(OPEN_STATUSES))
+        stmt = stmt.where(Case.status != "closed")
     elif status == "closed":
-        stmt = stmt.where(Case.status.not_in(OPEN_STATUSES))
+        stmt = stmt.where(Case.status == "closed")
     return session.scalars(stmt).all()
 
 

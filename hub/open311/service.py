@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 
 from hub import references
-from hub.cases.models import OPEN_STATUSES, Case
+from hub.cases.models import Case
 from hub.cases.service import receive_contact
 from hub.geo import postcodes
 from hub.open311 import queries
@@ -96,7 +96,9 @@ def as_request(case: Case) -> dict[str, Any]:
     svc = current().service(case.service_code or "")
     auth = current().authority(case.authority_code or "")
     return {
-        "service_request_id": case.reference, "status": "open" if case.status in OPEN_STATUSES else "closed",
+        # A logged report is a finished *contact* (self-served) but an unfixed *problem*:
+        # Open311 readers care about the problem, so only a closed case is "closed".
+        "service_request_id": case.reference, "status": "closed" if case.status == "closed" else "open",
         "status_notes": None, "service_name": svc.name if svc else None, "service_code": case.service_code,
         "description": None, "agency_responsible": auth.name if auth else None, "service_notice": None,
         "requested_datetime": _iso(case.created_at), "updated_datetime": _iso(case.updated_at),

@@ -1,19 +1,23 @@
 """Triage as a job: run the pipeline on a stored case and record the decision.
 
 Idempotent: a case is triaged only from the states that wait for it ("new", or
-"needs_info" with a fresh answer), so running the job twice changes nothing more.
+"needs_info" with an inbound message newer than the last triage), so running the job
+twice changes nothing more. A workflow with effects (logging a missed bin, a street
+report) gets its own job, run after the decision is stored; that job sends the reply, so
+the citizen is given a reference only once the report really is logged.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import lru_cache
+from typing import Any, Callable
 
 from flask import current_app
 
 from hub.cases import queries as cases
 from hub.cases.models import PRIORITIES
 from hub.db import utcnow
+from hub.jobs.dispatch import enqueue
 from hub.messaging.service import send_reply
 from hub.partnership.calendar import WorkingCalendar
 from hub.partnership.schema import PartnershipDoc
@@ -39,14 +43,16 @@ def build_pipeline(doc: PartnershipDoc) -> Pipeline:
     return Pipeline(doc, KeywordClassifier(doc))
 
 
-def _case_text(case_id: int) -> str:
-    inbound = [m.body for m in cases.messages(case_id) if m.direction == "inbound"]
-    return "\n\n".join(inbound)
+def _case_text(case_id: int) -> tuple[str, Any]:
+    """Everything the citizen has written on the case, and their latest message."""
+    inbound = [m for m in cases.messages(case_id) if m.direction == "inbound"]
+    return "\n\n".join(m.body for m in inbound), (inbound[-1] if inbound else None)
 
 
 def apply_decision(case, decision: Decision, *, actor: str = "job:triage") -> None:
     """Store the decision on the case with its reasons, status, priority and SLA."""
     doc = current()
+    chosen = (case.triage or {}).get("chosen_service")
     case.service_code = decision.service
     case.authority_code = decision.authority
     case.disposition = decision.disposition
@@ -54,7 +60,7 @@ def apply_decision(case, decision: Decision, *, actor: str = "job:triage") -> No
     case.workflow = decision.workflow
     case.postcode = decision.postcode or case.postcode
     case.routing_explanation = decision.routing
-    case.triage = decision.as_json()
+    case.triage = {**decision.as_json(), **({"chosen_service": chosen} if chosen else {})}
     svc = doc.service(decision.service) if decision.service else None
     if decision.urgent or decision.safeguarding:
         case.priority = PRIORITIES["urgent"]
@@ -71,29 +77,101 @@ def apply_decision(case, decision: Decision, *, actor: str = "job:triage") -> No
                     authority=decision.authority, confidence=round(decision.confidence, 3))
 
 
-def triage_case(case_id: int) -> None:
+def triage_case(case_id: int, message_id: int | None = None) -> None:
+    """Job: triage a new case, or re-triage one whose citizen has answered our question."""
     case = cases.get_case(case_id, lock=True)
-    if case is None or case.status not in ("new",):
+    if case is None or case.status not in ("new", "needs_info"):
         return
-    contact = Contact(text=_case_text(case_id), channel=case.channel, postcode=case.postcode,
-                      service=(case.triage or {}).get("chosen_service"), at=case.created_at)
+    text, last_message = _case_text(case_id)
+    latest = last_message.id if last_message is not None else None
+    details = dict(case.details or {})
+    if case.status == "needs_info" and (latest is None or latest == details.get("triaged_message_id")):
+        return  # still waiting for the answer: nothing new to decide on
+    known = {k: v for k, v in details.items() if k in ("address", "bin_type", "location_text") and v}
+    if case.location_text and "location_text" not in known:
+        known["location_text"] = case.location_text
+    contact = Contact(text=text, channel=case.channel, postcode=case.postcode,
+                      service=(case.triage or {}).get("chosen_service"),
+                      # Judged as of the citizen's latest message (a missed-bin window, a bin day).
+                      at=last_message.created_at if last_message is not None else case.created_at,
+                      details={**known, "reference": case.reference})
     decision = pipeline().decide(contact)
     apply_decision(case, decision)
-    if decision.reply:
-        send_reply(case, decision.reply, key=f"triage-reply:{case.id}")
+    found = {k: v for k, v in (decision.data.get("details") or {}).items() if v}
+    details.update(found)
+    details["triaged_message_id"] = latest
+    effect = decision.data.get("effect")
+    if decision.disposition == "needs_info":
+        details["asked"] = decision.needs
+        details["asked_at"] = utcnow().isoformat()
+    if effect:
+        details["workflow"] = {"effect": effect, "reply": decision.reply, "message_id": latest}
+    case.details = details
+    if effect:
+        # The workflow's job logs the report and then sends this reply.
+        enqueue(effect["job"], case_id=case.id, key=f"workflow:{case.id}:{latest}")
+    elif decision.reply:
+        send_reply(case, decision.reply, key=f"triage-reply:{case.id}:{latest}")
 
 
-def run_workflow(case_id: int) -> None:
-    """Placeholder for workflows with side effects (missed-bin log, street reports)."""
-    return None
+def finish_workflow(case_id: int, name: str, record: Callable[[Any, dict[str, Any]], tuple[str, str]]) -> None:
+    """Run a workflow's effect on a case once, record it as an event, then send the stored reply.
+
+    ``record(case, effect)`` applies the effect and returns (event kind, reason). The case
+    remembers which triage decision's effect was applied, so a second run does nothing.
+    """
+    case = cases.get_case(case_id, lock=True)
+    if case is None:
+        return
+    details = dict(case.details or {})
+    pending = details.get("workflow") or {}
+    if not pending.get("effect"):
+        raise ValueError(f"case {case.reference} has no {name} decision to apply")
+    if details.get("workflow_applied") == pending.get("message_id"):
+        return
+    kind, reason = record(case, pending["effect"])
+    details = dict(case.details or {})
+    details["workflow_applied"] = pending.get("message_id")
+    case.details = details
+    cases.add_event(case, kind, actor=f"job:{name}", reason=reason)
+    if pending.get("reply"):
+        send_reply(case, pending["reply"], key=f"workflow-reply:{case.id}:{pending.get('message_id')}")
+    log.info("workflow applied", extra={"case": case.reference, "workflow": name, "outcome": kind})
+
+
+def _asked_at(case) -> dt.datetime:
+    raw = (case.details or {}).get("asked_at")
+    return dt.datetime.fromisoformat(raw) if raw else case.updated_at
 
 
 def escalate_if_unanswered(case_id: int) -> None:
-    """A case waiting for the citizen's answer too long goes to advisers instead."""
+    """Job: a case waiting for the citizen's answer past the timeout goes to advisers instead."""
     case = cases.get_case(case_id, lock=True)
     if case is None or case.status != "needs_info":
         return
+    hours = current_app.config["HUB_SETTINGS"].needs_info_timeout_hours
+    if utcnow() - _asked_at(case) < dt.timedelta(hours=hours):
+        return
+    doc = current()
     case.status = "open"
     case.disposition = "escalated"
-    case.authority_code = case.authority_code or current().partnership.triage_authority
-    cases.add_event(case, "escalated", reason="The citizen did not supply the information asked for in time.")
+    case.authority_code = case.authority_code or doc.partnership.triage_authority
+    svc = doc.service(case.service_code) if case.service_code else None
+    if case.sla_due_at is None:
+        case.sla_due_at = WorkingCalendar(doc).add_working_hours(utcnow(), svc.sla.hours if svc else 16)
+    cases.add_event(case, "escalated", actor="job:escalate_stale",
+                    reason=f"The citizen did not supply the information asked for within {hours} hours.")
+    send_reply(case, "We have not heard back from you, so an adviser will look at your request and contact you.",
+               key=f"stale-reply:{case.id}")
+
+
+def escalate_stale(now: dt.datetime | None = None) -> int:
+    """For `hub sweep`: queue escalation of every needs_info case past the timeout; returns how many."""
+    hours = current_app.config["HUB_SETTINGS"].needs_info_timeout_hours
+    cutoff = (now or utcnow()) - dt.timedelta(hours=hours)
+    queued = 0
+    for case in cases.waiting_for_answer(cutoff):
+        if _asked_at(case) <= cutoff:
+            enqueue("escalate_stale", case_id=case.id, key=f"escalate-stale:{case.id}:{_asked_at(case).isoformat()}")
+            queued += 1
+    return queued

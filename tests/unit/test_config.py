@@ -25,3 +25,10 @@ def test_urls_are_normalised_and_checked():
         Settings.from_env({"HUB_ENV": "staging"})
     with pytest.raises(ConfigError, match="SMTP_PORT"):
         Settings.from_env({"HUB_ENV": "test", "SMTP_PORT": "abc"})
+
+
+def test_needs_info_timeout_is_configurable_and_checked():
+    assert Settings.from_env({"HUB_ENV": "test"}).needs_info_timeout_hours == 48
+    assert Settings.from_env({"HUB_ENV": "test", "HUB_NEEDS_INFO_TIMEOUT_HOURS": "24"}).needs_info_timeout_hours == 24
+    with pytest.raises(ConfigError, match="HUB_NEEDS_INFO_TIMEOUT_HOURS"):
+        Settings.from_env({"HUB_ENV": "test", "HUB_NEEDS_INFO_TIMEOUT_HOURS": "two days"})

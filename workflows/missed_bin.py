@@ -1,0 +1,116 @@
+"""Missed bin: log a report the crews can act on, or explain why it cannot be taken.
+
+Council rules (partnership `waste_collection`): a bin is only "missed" after the crews
+finish on its collection day, and reports are taken up to the configured number of working
+days after; outside that window the resident is told why and when to try, and nothing is
+logged. The configured number of misses at one address within the configured weeks means
+something is wrong with the round, so the report goes to the district's advisers instead.
+
+`answer()` decides without side effects (it may read earlier reports); `log_report()` is the
+job that records the report once the decision is stored.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hub.partnership.routing import Route
+from hub.partnership.schema import PartnershipDoc, ServiceDef
+from hub.triage.pipeline import Contact, WorkflowResult
+from workflows import common
+from workflows.schedule import check_missed_report
+
+_ASK = {"address": "your house number and street", "bin_type": "which bin was missed (general waste, recycling or garden)",
+        "postcode": "your postcode"}
+
+
+def _ask(missing: list[str]) -> str:
+    parts = [_ASK[m] for m in missing]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"To report a missed bin we need {listed}. Please reply with {'it' if len(parts) == 1 else 'them'}."
+
+
+def earlier_misses(service_code: str, key: str, postcode: str, at: dt.datetime, weeks: int) -> int:
+    """Misses already logged at this address within the period (0 outside an app context)."""
+    if not common.can_query():
+        return 0
+    from hub.cases import queries
+
+    since = at - dt.timedelta(weeks=weeks)
+    found = queries.service_cases(service_code, since=since, postcode=postcode)
+    return sum(1 for case in found
+               if (case.details or {}).get("missed_bin", {}).get("address_key") == key and case.created_at <= at)
+
+
+def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode: str | None,
+           route: Route, at: dt.datetime) -> WorkflowResult:
+    details = contact.details or {}
+    addr = common.address(contact.text, details)
+    kinds = common.bin_types(contact.text, details)
+    known: dict[str, Any] = {"postcode": postcode}
+    if addr:
+        known["address"] = addr
+    if kinds:
+        known["bin_type"] = kinds[0]
+    missing = [need for need, value in (("address", addr), ("bin_type", kinds), ("postcode", postcode)) if not value]
+    if missing:
+        return WorkflowResult("needs_info", _ask(missing),
+                              f"A missed-bin report needs {', '.join(missing)}; asking the citizen.",
+                              needs=missing, data={"details": known})
+    assert addr is not None and postcode is not None
+    rules = common.waste_rules(doc)
+    sector, rnd = common.round_for(doc, postcode)
+    council = route.authority.name if route.authority else "The council"
+    if rules is None or rnd is None or doc.waste_collection is None:
+        return WorkflowResult("escalated", f"Thank you. {council} will look into your missed collection.",
+                              f"No collection round is configured for sector {sector}, so an adviser must check it.",
+                              data={"details": known})
+    bin_type = kinds[0]
+    label = common.BIN_LABELS[bin_type]
+    check = check_missed_report(rules, rnd, bin_type, common.local(doc, at))
+    if not check.ok:
+        return WorkflowResult("self_served", check.message,
+                              f"Not logged: the report is outside the reporting window ({check.reason}).",
+                              data={"details": known, "window": check.reason})
+
+    key = common.address_key(addr, postcode)
+    policy = doc.waste_collection.repeat_miss_escalation
+    count, weeks = policy.get("count", 3), policy.get("weeks", 8)
+    before = earlier_misses(service.code, key, postcode, at, weeks)
+    assert check.collection is not None
+    report = {"address": addr, "address_key": key, "bin_type": bin_type,
+              "collection_date": check.collection.date.isoformat()}
+    ref = common.reference_text(details)
+    effect = {"job": "missed_bin_log", "report": report}
+    if before + 1 >= count:
+        return WorkflowResult(
+            "escalated",
+            f"Thank you. This is missed collection number {before + 1} at {addr} in {weeks} weeks, so "
+            f"{council}'s waste team will look into it and contact you{ref}.",
+            f"{before} earlier missed collections at {addr} within {weeks} weeks: with this one that reaches "
+            f"{count}, so it goes to {council}'s advisers.",
+            data={"details": known, "effect": effect, "repeat": before + 1})
+    nxt = check.next_collection
+    when = f" Your next {label} collection is {common.short_day(nxt.date)}." if nxt else ""
+    return WorkflowResult(
+        "self_served",
+        f"Thank you. We've logged your missed {label} bin at {addr}{ref}. The crew will be asked to "
+        f"return; please leave the bin out until it is emptied.{when}",
+        f"Reported inside the window (collection day {check.collection.date.isoformat()}); "
+        f"{before} earlier misses at this address within {weeks} weeks.",
+        data={"details": known, "effect": effect})
+
+
+def log_report(case_id: int, **_: Any) -> None:
+    """Job: record the missed collection on the case and send the reply, once."""
+    from hub.triage.service import finish_workflow
+
+    def record(case: Any, effect: dict[str, Any]) -> tuple[str, str]:
+        report = effect.get("report")
+        if not report:
+            raise ValueError("the stored decision has no missed-bin report to log")
+        case.details = {**(case.details or {}), "missed_bin": report}
+        case.location_text = case.location_text or report["address"]
+        return "missed_bin_logged", f"Missed {report['bin_type']} collection logged at {report['address']}."
+
+    finish_workflow(case_id, "missed_bin", record)

@@ -1,0 +1,109 @@
+"""Street reports (potholes, street lights, fly-tipping): log it where it is, once.
+
+A report needs a place crews can find: a postcode (which also routes it to the right
+council), with the street or landmark in the citizen's words kept on the case. Urgent
+terms (an injury, exposed wires, asbestos) are handled by the pipeline before this runs.
+
+The same fault is often reported by several neighbours: a new report of the same service
+at the same place (same postcode, or the same street words in the same postcode sector)
+is linked to the open one (`case.duplicate_of_id`) instead of creating a second job for
+the crews, and the citizen is told when and under which reference it was first reported.
+A report counts as open until its case is closed (the fault fixed); "resolved" only means
+the contact itself was dealt with.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hub.geo import postcodes
+from hub.partnership.routing import Route
+from hub.partnership.schema import PartnershipDoc, ServiceDef
+from hub.triage.pipeline import Contact, WorkflowResult
+from workflows import common
+
+# How far back an earlier report can still be the same fault.
+DUPLICATE_WINDOW = dt.timedelta(days=90)
+_REPORTED = ("open", "in_progress", "waiting_citizen", "resolved")
+_NEXT = {
+    "roads.pothole": "Highways inspectors assess reported potholes and schedule the repair.",
+    "roads.street_light": "An engineer will inspect the light and repair it.",
+    "environment.fly_tipping": "The waste team will inspect the site and clear it.",
+}
+
+
+def find_open_report(service_code: str, postcode: str, location: str | None, at: dt.datetime) -> Any | None:
+    """An earlier open report of this service at the same place, or None (none outside an app context)."""
+    if not common.can_query():
+        return None
+    from hub.cases import queries
+
+    sector = postcodes.sector(postcode)
+    key = common.location_key(location)
+    outward = sector.split(" ")[0] + " "
+    for case in queries.service_cases(service_code, since=at - DUPLICATE_WINDOW, statuses=_REPORTED,
+                                      postcode_prefix=outward):
+        if case.duplicate_of_id is not None or case.created_at > at or not case.postcode:
+            continue
+        if case.postcode == postcode:
+            return case
+        if key and postcodes.sector(case.postcode) == sector and common.location_key(case.location_text) == key:
+            return case
+    return None
+
+
+def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode: str | None,
+           route: Route, at: dt.datetime) -> WorkflowResult:
+    details = contact.details or {}
+    location = common.street_location(contact.text, details)
+    known: dict[str, Any] = {"postcode": postcode}
+    if location:
+        known["location_text"] = location
+    if not postcode:
+        return WorkflowResult(
+            "needs_info", "Thank you. Where is it? Please reply with the postcode, and the street or a nearby landmark.",
+            "A street report needs a place crews can find; asking the citizen where it is.",
+            needs=["location"], data={"details": known})
+    place = f"{location}, {postcode}" if location else postcode
+    council = route.authority.name if route.authority else "The council"
+    ref = common.reference_text(details)
+    earlier = find_open_report(service.code, postcode, location, at)
+    if earlier is not None:
+        first = common.short_day(earlier.created_at.date())
+        return WorkflowResult(
+            "self_served",
+            f"Thank you. This was already reported on {first} (ref {earlier.reference}); we've added your "
+            f"report{ref} to it. {_NEXT.get(service.code, '')}".strip(),
+            f"An open {service.name.lower()} report at the same place ({earlier.reference}) exists: linked to it.",
+            data={"details": known, "effect": {"job": "street_report_log", "place": place,
+                                                "duplicate_of": earlier.id, "duplicate_ref": earlier.reference}})
+    return WorkflowResult(
+        "self_served",
+        f"Thank you. Your report at {place} has been passed to {council}{ref}. {_NEXT.get(service.code, '')}".strip(),
+        f"Logged for {council} at {place}.",
+        data={"details": known, "effect": {"job": "street_report_log", "place": place}})
+
+
+def log_report(case_id: int, **_: Any) -> None:
+    """Job: record the report (and the link to an earlier one) and send the reply, once."""
+    from hub.cases import queries
+    from hub.triage.service import finish_workflow
+
+    def record(case: Any, effect: dict[str, Any]) -> tuple[str, str]:
+        if "place" not in effect:
+            raise ValueError("the stored decision has no street report to log")
+        location = (case.details or {}).get("location_text")
+        if location and not case.location_text:
+            case.location_text = location[:300]
+        original_id = effect.get("duplicate_of")
+        if original_id:
+            original = queries.get_case(original_id, lock=True)
+            if original is not None and original.id != case.id:
+                case.duplicate_of_id = original.id
+                queries.add_event(original, "duplicate_linked", actor="job:street_report",
+                                  reason=f"{case.reference} reports the same problem at the same place.",
+                                  duplicate=case.reference)
+                return "linked_duplicate", f"Same problem as {original.reference}: linked to it."
+        return "street_report_logged", f"Street report logged at {effect['place']}."
+
+    finish_workflow(case_id, "street_report", record)
