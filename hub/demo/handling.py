@@ -19,6 +19,9 @@ DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thur
 BREACH_RATE = 0.12
 # Cases that stall (waiting on a contractor, a visit, another team) and are still open now.
 STALL_RATE = 0.02
+# The queue now: a share of the last three weeks' escalations not yet picked up (a busy spell).
+BACKLOG_RATE = 0.5
+BACKLOG_WINDOW = dt.timedelta(days=21)
 
 
 @dataclass
@@ -37,25 +40,26 @@ def lifecycle(rng: random.Random, cal: WorkingCalendar, now: dt.datetime, create
     sla_due = cal.add_working_hours(created, sla_hours)
     if assisted:
         first = created
-        if rng.random() < 0.88:
+        if rng.random() < 0.85:
             resolved: dt.datetime | None = created + dt.timedelta(minutes=rng.uniform(4, 18))
         else:  # a call that needs follow-up work (a visit, a referral)
-            resolved = cal.add_working_hours(created, rng.uniform(4, 60))
+            resolved = cal.add_working_hours(created, rng.uniform(4, 120))
     else:
         if urgent:
             spent = sla_hours * rng.uniform(0.02, 0.4)
         elif rng.random() < BREACH_RATE:
             spent = sla_hours * rng.uniform(1.05, 1.9)
         else:
-            spent = sla_hours * rng.uniform(0.1, 0.95)
+            spent = sla_hours * rng.uniform(0.3, 0.98)
         first = cal.add_working_hours(created, spent)
         if rng.random() < 0.45:
             resolved = first + dt.timedelta(minutes=rng.uniform(2, 30))
         else:
-            resolved = cal.add_working_hours(first, rng.uniform(2, 80))
+            resolved = cal.add_working_hours(first, rng.uniform(2, 120))
     if not assisted and rng.random() < STALL_RATE:
         resolved = None
-    if first > now:
+    behind = not assisted and now - created < BACKLOG_WINDOW and rng.random() < BACKLOG_RATE
+    if first > now or behind:
         return Handling(sla_due, None, None, "open", assigned=rng.random() < 0.3)
     if resolved is None or resolved > now:
         return Handling(sla_due, first, None, "in_progress", assigned=True)
