@@ -148,8 +148,10 @@ class History:
             if created >= self.now:
                 continue
             channel = case["channel"] if self.rng.random() < 0.6 else "phone"
-            repeat = self.contact(self._time(channel, created, created + dt.timedelta(hours=30)) if channel in ASSISTED
-                                  else created, channel, self.services[case["service_code"]], case["postcode"],
+            if channel in ASSISTED:  # the next time the phone lines or offices are open
+                created = self._time(channel, created, created + dt.timedelta(hours=30))
+            # Chasers go to advisers: the workflow already answered once.
+            repeat = self.contact(created, channel, self.services[case["service_code"]], case["postcode"],
                                   plan.citizen, self_serve_rate=0.0, repeat_of=case["reference"])
             if repeat.case["created_at"] < self.now:
                 repeats.append(repeat)
@@ -157,6 +159,7 @@ class History:
 
     def contact(self, created: dt.datetime, channel: str, service: ServiceDef, postcode: str | None,
                 citizen: int | None, *, self_serve_rate: float, repeat_of: str | None = None) -> Plan:
+        """One contact as triage and the advisers would have left it: case, messages, events."""
         rng, doc = self.rng, self.doc
         assisted = channel in ASSISTED
         person = self.citizens[citizen] if citizen is not None else None
@@ -243,38 +246,47 @@ class History:
         if not assisted:
             self._message(plan, "outbound", reply_at,
                           handling.acknowledgement(doc, service, routed, reference, urgent=urgent), person=person)
+            if transfer:
+                self._transfer(plan, service, routed, reply_at, life.first_response_at)
             if life.assigned:
-                worker = self._adviser(authority or self.hub.code)
-                case["assigned_to_id"] = worker
-                assigned_at = min(life.first_response_at or self.now, reply_at + dt.timedelta(hours=rng.uniform(0.2, 6)))
-                assigned_at = max(assigned_at, reply_at)
-                if transfer and life.first_response_at is not None:
-                    hub_adviser = self._adviser(self.hub.code)
-                    plan.events.append(self._event(
-                        assigned_at - dt.timedelta(seconds=30), "transferred", f"user:{hub_adviser}", hub_adviser,
-                        reason=f"Re-categorised by an adviser: this is '{service.name}', handled by "
-                               f"{routed.authority.name if routed.authority else authority}.",
-                        data={"from_service": "general.enquiry", "to_service": service.code,
-                              "from_authority": self.hub.code, "to_authority": authority}))
-                plan.events.append(self._event(assigned_at, "assigned", f"user:{worker}", worker,
-                                               data={"user_id": worker}))
-                if life.first_response_at is not None:
-                    first_name = person["name"].split(" ")[0] if person else None
-                    self._message(plan, "outbound", life.first_response_at,
-                                  texts.adviser_reply(service.code, first_name), person=person, author=worker)
-                    plan.events.append(self._event(life.first_response_at, "replied", f"user:{worker}", worker))
+                self._work(plan, service, person, reply_at, life)
         if life.resolved_at is not None:
             who = case["assigned_to_id"]
             plan.events.append(self._event(life.resolved_at, "resolved", f"user:{who}", who))
-        if case["status"] == "resolved":
             case["updated_at"] = life.resolved_at
         return plan
+
+    def _transfer(self, plan: Plan, service: ServiceDef, routed: Any, after: dt.datetime,
+                  before: dt.datetime | None) -> None:
+        """Triage could not tell what this was; a hub adviser re-categorised it and sent it on."""
+        at = after + (min(before or self.now, self.now) - after) * self.rng.uniform(0.1, 0.5)
+        hub_adviser = self._adviser(self.hub.code)
+        plan.events.append(self._event(
+            at, "transferred", f"user:{hub_adviser}", hub_adviser,
+            reason=f"Re-categorised by an adviser: this is '{service.name}', handled by {routed.authority.name}.",
+            data={"from_service": "general.enquiry", "to_service": service.code,
+                  "from_authority": self.hub.code, "to_authority": routed.authority_code}))
+
+    def _work(self, plan: Plan, service: ServiceDef, person: dict[str, Any] | None, after: dt.datetime,
+              life: handling.Handling) -> None:
+        """An adviser picks the case up and, once they have, answers the citizen."""
+        case = plan.case
+        worker = self._adviser(case["authority_code"] or self.hub.code)
+        case["assigned_to_id"] = worker
+        picked = min(life.first_response_at or self.now, after + dt.timedelta(hours=self.rng.uniform(0.2, 6)))
+        picked = max(picked, after)
+        plan.events.append(self._event(picked, "assigned", f"user:{worker}", worker, data={"user_id": worker}))
+        if life.first_response_at is not None:
+            first_name = person["name"].split(" ")[0] if person else None
+            self._message(plan, "outbound", life.first_response_at,
+                          texts.adviser_reply(service.code, first_name), person=person, author=worker)
+            plan.events.append(self._event(life.first_response_at, "replied", f"user:{worker}", worker))
 
     # -- rows -----------------------------------------------------------------------------
     def _message(self, plan: Plan, direction: str, at: dt.datetime, body: str, *, subject: str | None = None,
                  person: dict[str, Any] | None = None, author: int | None = None) -> None:
         channel = plan.case["channel"]
-        address = (person or {}).get("phone" if channel in ("sms", "phone") else "email")
+        address = None if channel == "face_to_face" else (person or {}).get("phone" if channel in ("sms", "phone") else "email")
         hub_address = self.hub_number if channel == "sms" else self.hub_email if channel == "email" else None
         provider_id = None
         if channel == "sms":
