@@ -19,9 +19,10 @@ DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thur
 BREACH_RATE = 0.12
 # Cases that stall (waiting on a contractor, a visit, another team) and are still open now.
 STALL_RATE = 0.02
-# The queue now: a share of the last three weeks' escalations not yet picked up (a busy spell).
-BACKLOG_RATE = 0.5
-BACKLOG_WINDOW = dt.timedelta(days=21)
+# The queue now: escalations not yet picked up, most of them recent (a busy spell): the chance
+# falls from BACKLOG_RATE for today's cases to nothing for cases BACKLOG_WINDOW old.
+BACKLOG_RATE = 0.9
+BACKLOG_WINDOW = dt.timedelta(days=16)
 
 
 @dataclass
@@ -58,7 +59,8 @@ def lifecycle(rng: random.Random, cal: WorkingCalendar, now: dt.datetime, create
             resolved = cal.add_working_hours(first, rng.uniform(2, 120))
     if not assisted and rng.random() < STALL_RATE:
         resolved = None
-    behind = not assisted and now - created < BACKLOG_WINDOW and rng.random() < BACKLOG_RATE
+    age = (now - created) / BACKLOG_WINDOW
+    behind = not assisted and age < 1 and rng.random() < BACKLOG_RATE * (1 - age)
     if first > now or behind:
         return Handling(sla_due, None, None, "open", assigned=rng.random() < 0.3)
     if resolved is None or resolved > now:
