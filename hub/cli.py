@@ -128,11 +128,17 @@ def demo_group() -> None:
 @click.option("--weeks", default=12, show_default=True)
 @with_appcontext
 def demo_seed(weeks: int) -> None:
-    """Demo sign-ins and a realistic history of contacts (idempotent)."""
-    from hub.demo.seed import seed
+    """Demo sign-ins and a realistic history of contacts (idempotent; refused in production)."""
+    from hub.db import get_session
+    from hub.demo.seed import DemoRefused, seed
 
-    for line in seed(weeks=weeks):
-        click.echo(line)
+    try:
+        for line in seed(weeks=weeks):
+            click.echo(line)
+    except DemoRefused as exc:
+        get_session().rollback()
+        raise click.ClickException(str(exc)) from None
+    get_session().commit()
 
 
 # -- serving and jobs -----------------------------------------------------------------
