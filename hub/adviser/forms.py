@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+
+def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ReplyForm(FlaskForm):
     text = TextAreaField("Reply to the citizen", validators=[DataRequired("Write a reply first"), Length(max=1600)])
-    channel = SelectField("Send by", choices=[("", "Their channel"), ("sms", "Text message"),
-                                              ("email", "Email"), ("web", "Tracking page")],
+    channel = SelectField("Send by", choices=options([("", "Their channel"), ("sms", "Text message"),
+                                                      ("email", "Email"), ("web", "Tracking page")]),
                           validate_choice=True, validators=[Optional()])
     wait = BooleanField("Wait for the citizen's answer (pauses the SLA clock)")
 
@@ -47,8 +51,8 @@ class EmptyForm(FlaskForm):
 
 
 class AssistedContactForm(FlaskForm):
-    channel = SelectField("How did they contact us", choices=[("phone", "Phone call"),
-                                                              ("face_to_face", "Face to face")])
+    channel = SelectField("How did they contact us", choices=options([("phone", "Phone call"),
+                                                                      ("face_to_face", "Face to face")]))
     service = SelectField("Service", validate_choice=False, validators=[DataRequired("Choose a service")])
     postcode = StringField("Postcode", validators=[Optional(), Length(max=8)])
     summary = TextAreaField("What they needed", validators=[DataRequired("Say what they needed"),

@@ -115,10 +115,12 @@ def _render_case(case_id: int, error: str | None = None, status: int = 200, **fo
         "assign": forms.AssignForm(formdata=None), "button": forms.EmptyForm(formdata=None),
     }
     made.update(form_overrides)
-    made["recategorise"].service.choices = choices["service"]
-    made["transfer"].authority.choices = [c for c in choices["authority"] if c[0] != page.case.authority_code]
-    made["resolve"].outcome.choices = choices["outcome"]
-    made["assign"].user_id.choices = [("", "Nobody")] + [(str(u.id), u.name or u.email) for u in page.staff]
+    made["recategorise"].service.choices = forms.options(choices["service"])
+    made["transfer"].authority.choices = forms.options(
+        [c for c in choices["authority"] if c[0] != page.case.authority_code])
+    made["resolve"].outcome.choices = forms.options(choices["outcome"])
+    made["assign"].user_id.choices = forms.options(
+        [("", "Nobody")] + [(str(u.id), u.name or u.email) for u in page.staff])
     return render_template("adviser/case.html", page=page, forms=made, error=error), status
 
 
@@ -229,7 +231,7 @@ def resume(case_id: int):  # type: ignore[no-untyped-def]
 def assisted():  # type: ignore[no-untyped-def]
     """Log a phone call or a visit, so channel-shift reports see assisted contacts too."""
     form = forms.AssistedContactForm()
-    form.service.choices = service.choices()["service"]
+    form.service.choices = forms.options(service.choices()["service"])
     error = None
     if form.validate_on_submit():
         try:

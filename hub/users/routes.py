@@ -11,8 +11,8 @@ from hub.users import forms, service
 bp = Blueprint("users", __name__, url_prefix="/adviser/admin")
 
 
-def _council_choices() -> list[tuple[str, str]]:
-    return [(a.code, a.name) for a in service.overview()["authorities"]]  # type: ignore[union-attr]
+def _council_choices() -> list:  # type: ignore[type-arg]
+    return forms.options([(a.code, a.name) for a in service.overview()["authorities"]])  # type: ignore[union-attr]
 
 
 @bp.get("/users")
