@@ -88,7 +88,8 @@ def home():  # type: ignore[no-untyped-def]
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(hours=9))  # one working day
+    # A staff session lasts one working day at most, however active (Flask's default is 31 days).
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=9)
     app.config.setdefault("HUB_IDLE_TIMEOUT", dt.timedelta(minutes=30))
     manager = LoginManager()
     manager.login_view = "auth.sign_in"
