@@ -64,9 +64,9 @@ def _filtered(stmt: Any, f: QueueFilter, user_id: int, now: dt.datetime) -> Any:
     return stmt
 
 
-def queue_page(scope: Scope, f: QueueFilter, user_id: int, *, now: dt.datetime,
-               after: Cursor | None = None, limit: int = 25) -> Sequence[Case]:
-    """One page of the queue: urgent first, then by SLA due time; keyset-paginated."""
+def queue_statement(scope: Scope, f: QueueFilter, user_id: int, *, now: dt.datetime,
+                    after: Cursor | None = None, limit: int = 25) -> Any:
+    """The SELECT for one page of the queue (also timed bare by bench/adviser_queue.py)."""
     stmt = _filtered(_scoped(scope, select(Case)), f, user_id, now)
     if after is not None:
         priority, due, last_id = after
@@ -76,42 +76,57 @@ def queue_page(scope: Scope, f: QueueFilter, user_id: int, *, now: dt.datetime,
         else:
             stmt = stmt.where(or_(tuple_(Case.priority, Case.sla_due_at, Case.id) > (priority, due, last_id),
                                   (Case.priority == priority) & Case.sla_due_at.is_(None)))
-    return session.scalars(stmt.order_by(*QUEUE_ORDER).limit(limit)).all()
+    return stmt.order_by(*QUEUE_ORDER).limit(limit)
 
 
-def queue_counts(scope: Scope, user_id: int, *, now: dt.datetime) -> dict[str, dict[str, int]]:
-    """How many of my councils' queue cases fall under each filter value, in one GROUP BY."""
+def queue_page(scope: Scope, f: QueueFilter, user_id: int, *, now: dt.datetime,
+               after: Cursor | None = None, limit: int = 25) -> Sequence[Case]:
+    """One page of the queue: urgent first, then by SLA due time; keyset-paginated."""
+    return session.scalars(queue_statement(scope, f, user_id, now=now, after=after, limit=limit)).all()
+
+
+FACETS = ("authority", "service", "channel", "status", "assigned", "sla")
+
+
+def counts_statement(scope: Scope, user_id: int, *, now: dt.datetime) -> Any:
     assigned = sql_case((Case.assigned_to_id.is_(None), "unassigned"),
                         (Case.assigned_to_id == user_id, "me"), else_="other")
     sla = sql_case((Case.sla_due_at < now, "breached"), (Case.sla_due_at < now + DUE_SOON, "due_soon"),
                    else_="ok")
     cols = (Case.authority_code, Case.service_code, Case.channel, Case.status, assigned, sla)
-    stmt = _scoped(scope, select(*cols, func.count()).where(Case.status.in_(QUEUE_STATUSES))).group_by(*cols)
-    counts: dict[str, dict[str, int]] = {k: {} for k in ("authority", "service", "channel", "status",
-                                                         "assigned", "sla", "total")}
-    for *keys, n in session.execute(stmt):
-        for facet, key in zip(("authority", "service", "channel", "status", "assigned", "sla"), keys):
+    return _scoped(scope, select(*cols, func.count()).where(Case.status.in_(QUEUE_STATUSES))).group_by(*cols)
+
+
+def queue_counts(scope: Scope, user_id: int, *, now: dt.datetime) -> dict[str, dict[str, int]]:
+    """How many of my councils' queue cases fall under each filter value, in one GROUP BY."""
+    counts: dict[str, dict[str, int]] = {k: {} for k in FACETS + ("total",)}
+    for *keys, n in session.execute(counts_statement(scope, user_id, now=now)):
+        for facet, key in zip(FACETS, keys):
             bucket = counts[facet]
             bucket[key or "none"] = bucket.get(key or "none", 0) + n
         counts["total"]["all"] = counts["total"].get("all", 0) + n
     return counts
 
 
+def take_statement(scope: Scope, f: QueueFilter, user_id: int, *, now: dt.datetime, limit: int = 1) -> Any:
+    """The first unassigned queue cases' ids, in queue order."""
+    return _filtered(_scoped(scope, select(Case.id)), f, user_id, now).where(
+        Case.assigned_to_id.is_(None)).order_by(*QUEUE_ORDER).limit(limit)
+
+
 def take_next(scope: Scope, f: QueueFilter, user_id: int, *, now: dt.datetime) -> Case | None:
     """Assign the first unassigned queue case to `user_id`; two advisers never get the same one."""
-    candidates = _filtered(_scoped(scope, select(Case.id)), f, user_id, now).where(
-        Case.assigned_to_id.is_(None)).order_by(*QUEUE_ORDER)
     if session.get_bind().dialect.name == "postgresql":
         # Rows another transaction is claiming right now are skipped, not waited for: each
         # concurrent taker gets the next free case at once.
-        case_id = session.scalar(candidates.limit(1).with_for_update(skip_locked=True))
+        case_id = session.scalar(take_statement(scope, f, user_id, now=now).with_for_update(skip_locked=True))
         if case_id is None:
             return None
         session.execute(update(Case).where(Case.id == case_id)
                         .values(assigned_to_id=user_id, status="in_progress", updated_at=now))
         return get(scope, case_id)
     # SQLite has no row locks: claim with a conditional UPDATE and try the next if we lost.
-    for case_id in session.scalars(candidates.limit(5)).all():
+    for case_id in session.scalars(take_statement(scope, f, user_id, now=now, limit=5)).all():
         claimed = session.execute(update(Case).where(Case.id == case_id, Case.assigned_to_id.is_(None))
                                   .values(assigned_to_id=user_id, status="in_progress", updated_at=now))
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
