@@ -39,7 +39,7 @@ INSERT INTO "case" (reference, channel, citizen_id, service_code, authority_code
                     resolved_at, self_served, created_at, updated_at, details)
 SELECT 'B' || lpad(i::text, 9, '0'),
        (ARRAY['web', 'sms', 'email', 'phone', 'web', 'face_to_face', 'email', 'web'])[1 + i %% 8],
-       1 + (i * 7919) %% %(citizens)s,
+       1 + (i::bigint * 7919) %% %(citizens)s,
        s.code, s.authority,
        'escalated',
        CASE WHEN i %% 100 < 2 THEN 'open' WHEN i %% 100 = 2 THEN 'in_progress'

@@ -299,7 +299,8 @@ def log_assisted_contact(actor: Actor, *, channel: str, service_code: str, postc
     if not actor.scope.allows(decided.authority_code):
         raise ActionRefused(f"{decided.authority.name} is not one of your councils")
     now = utcnow()
-    person = citizens.find_or_create(name=name or None, email=email or None, phone=phone or None)
+    person = citizens.find_or_create(name=name or None, email=(email or "").strip().lower() or None,
+                                     phone=_e164(phone) if phone else None)
     case = cases.new_case(channel=channel, citizen_id=person.id if person else None, postcode=postcode,
                           service_code=svc.code, authority_code=decided.authority_code,
                           disposition="escalated" if decided.partner else "signposted",
@@ -315,6 +316,19 @@ def log_assisted_contact(actor: Actor, *, channel: str, service_code: str, postc
                     service=svc.code, authority=decided.authority_code, resolved=resolved)
     _audit(actor, case, "assisted_contact")
     return case
+
+
+def _e164(phone: str) -> str:
+    """Phone numbers are stored in E.164 so a caller's later texts find the same citizen."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(phone, "GB")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_possible_number(parsed):
+        raise ActionRefused("Enter a UK phone number, like 07700 900123")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def choices() -> dict[str, list[tuple[str, str]]]:

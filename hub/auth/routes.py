@@ -88,8 +88,8 @@ def home():  # type: ignore[no-untyped-def]
 
 
 def init_app(app: Flask) -> None:
-    # A staff session lasts one working day at most, however active (Flask's default is 31 days).
-    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=9)
+    # A staff session lasts one working day at most, however active, and ends when idle.
+    app.config.setdefault("HUB_SESSION_LIFETIME", dt.timedelta(hours=9))
     app.config.setdefault("HUB_IDLE_TIMEOUT", dt.timedelta(minutes=30))
     manager = LoginManager()
     manager.login_view = "auth.sign_in"
@@ -101,8 +101,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _idle_timeout() -> None:
-        if current_user.is_authenticated and service.expire_if_idle(app.config["HUB_IDLE_TIMEOUT"]):
-            flash("You were signed out after a period of inactivity.")
+        if current_user.is_authenticated and service.expire_session(app.config["HUB_IDLE_TIMEOUT"],
+                                                                    app.config["HUB_SESSION_LIFETIME"]):
+            flash("You were signed out. Sign in again to continue.")
 
     from hub.users.routes import init_app as init_users
 

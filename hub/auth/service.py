@@ -156,9 +156,12 @@ def _complete(user: User) -> None:
     session.pop("hub.pending_secret", None)
     user.failed_sign_ins, user.locked_until = 0, None
     user.last_sign_in_at = utcnow()
-    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME even if active
+    # Not a "permanent" session: Flask-Login's strong protection (a session moved to another
+    # address or browser is dropped) only applies to browser-session cookies; the lifetime
+    # is enforced here instead (expire_session).
+    session.permanent = False
     login_user(user)
-    session["hub.seen"] = time.time()
+    session["hub.seen"] = session["hub.since"] = time.time()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -169,11 +172,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def expire_if_idle(idle_for: dt.timedelta) -> bool:
-    """Sign out a session left idle too long (a shared contact-centre desk); True if it was."""
-    seen = session.get("hub.seen")
+def expire_session(idle_for: dt.timedelta, lifetime: dt.timedelta) -> bool:
+    """Sign out a session left idle (a shared contact-centre desk) or older than a working day."""
+    seen, since = session.get("hub.seen"), session.get("hub.since")
     now = time.time()
-    if seen is not None and now - float(seen) > idle_for.total_seconds():
+    if (seen is not None and now - float(seen) > idle_for.total_seconds()) or \
+            (since is not None and now - float(since) > lifetime.total_seconds()):
         sign_out()
         return True
     session["hub.seen"] = now
@@ -182,7 +186,7 @@ def expire_if_idle(idle_for: dt.timedelta) -> bool:
 
 def sign_out() -> None:
     logout_user()
-    for key in ("hub.seen", "hub.pending", "hub.pending_secret"):
+    for key in ("hub.seen", "hub.since", "hub.pending", "hub.pending_secret"):
         session.pop(key, None)
 
 

@@ -107,5 +107,18 @@ def test_an_idle_session_expires(app, adviser_client):
     assert client.get("/adviser/").status_code == 302  # still signed out
 
 
-def test_sessions_have_a_lifetime(app):
-    assert app.config["PERMANENT_SESSION_LIFETIME"] <= dt.timedelta(hours=12)
+def test_a_session_ends_after_its_lifetime_however_active(app, adviser_client):
+    assert app.config["HUB_SESSION_LIFETIME"] <= dt.timedelta(hours=12)
+    client, _ = adviser_client("long@example.org", ("WCITY",))
+    assert client.get("/adviser/").status_code == 200
+    app.config["HUB_SESSION_LIFETIME"] = dt.timedelta(seconds=0)
+    import time
+
+    time.sleep(0.01)
+    assert client.get("/adviser/").status_code == 302
+
+
+def test_a_session_moved_to_another_address_is_dropped(adviser_client):
+    client, _ = adviser_client("moved@example.org", ("WCITY",))
+    assert client.get("/adviser/").status_code == 200
+    assert client.get("/adviser/", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 302
