@@ -119,7 +119,10 @@ def run(args: argparse.Namespace, url: str, sa_url: str) -> int:
         queued = conn.execute("""SELECT count(*) FROM "case" WHERE status IN ('open', 'in_progress')""").fetchone()[0]
     print(f"seeded {total:,} cases ({queued:,} in the queue) in {time.perf_counter() - started:.1f} s")
 
-    print(f"\nmedian of {args.runs} runs, milliseconds")
+    import os
+
+    print(f"\nmedian of {args.runs} runs, milliseconds (load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores)")
     print(f"{'adviser':<24}{'queue page':>12}{'bare SQL':>10}{'take next':>11}{'bare SQL':>10}")
     worst = 0.0
     for label, email in emails.items():

@@ -36,7 +36,9 @@ class CouncilPolicy(Base):
 
 
 # The queue's sort order over the cases that sit in a queue: the first page and "take the
-# next case" walk this index in order instead of sorting every open case (see bench/).
+# next case" walk this index in order instead of sorting every open case, and on PostgreSQL
+# the included columns let the per-filter counts run as an index-only scan (see bench/).
 _QUEUE_WHERE = text("status IN ('open', 'in_progress')")
 Index("ix_case_queue_order", Case.priority, Case.sla_due_at, Case.id,
+      postgresql_include=["authority_code", "status", "service_code", "channel", "assigned_to_id"],
       postgresql_where=_QUEUE_WHERE, sqlite_where=_QUEUE_WHERE)

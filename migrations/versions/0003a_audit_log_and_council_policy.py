@@ -3,8 +3,9 @@
 Reviewed: two new tables only, no change to existing rows. Audit rows keep their history
 when a user or case is deleted (SET NULL). `ix_case_queue_order` is a partial index on the
 queue statuses in the queue's sort order (priority, SLA due, id), so the first page and
-"take the next case" walk the index instead of sorting the open cases; SQLite gets the same
-partial index (it supports WHERE on indexes). Downgrade drops both tables and the index by name.
+"take the next case" walk the index instead of sorting the open cases; on PostgreSQL it
+INCLUDEs the filter columns so the per-filter counts are an index-only scan. SQLite gets the
+same partial index without INCLUDE (it supports WHERE on indexes, not INCLUDE). Downgrade drops both tables and the index by name.
 
 Revision ID: 0003a
 Revises: 0002
@@ -43,6 +44,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_audit_log_case', ['case_id', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_user_id'), ['user_id'], unique=False)
     op.create_index('ix_case_queue_order', 'case', ['priority', 'sla_due_at', 'id'], unique=False,
+                    postgresql_include=['authority_code', 'status', 'service_code', 'channel', 'assigned_to_id'],
                     postgresql_where=sa.text("status IN ('open', 'in_progress')"),
                     sqlite_where=sa.text("status IN ('open', 'in_progress')"))
 
