@@ -143,10 +143,12 @@ def _action(name: str, form_class: type, act: Callable[[Any], Any], case_id: int
         message = next(iter(e for errs in form.errors.values() for e in errs), "Check the form")
         return _render_case(case_id, error=str(message), status=400, **{name: form})
     try:
-        act(form)
+        case = act(form)
     except ActionRefused as exc:
         return _render_case(case_id, error=str(exc), status=400, **{name: form})
     flash(done)
+    if not current_scope().allows(case.authority_code):  # transferred out of my councils
+        return redirect(url_for("adviser.queue"))
     return redirect(url_for("adviser.case", case_id=case_id))
 
 

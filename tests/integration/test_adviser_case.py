@@ -66,7 +66,7 @@ def test_transfer_moves_the_case_and_counts_a_misroute(adviser_client, make_case
     assert _post(client, f"/adviser/cases/{case.id}/transfer", authority="WCC", reason="").status_code == 400
     assert _post(client, f"/adviser/cases/{case.id}/transfer", authority="WYCH", reason="x").status_code == 400
     response = _post(client, f"/adviser/cases/{case.id}/transfer", authority="WCC", reason="It is a county road")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/adviser/"
     after = _reload(case.id)
     assert (after.authority_code, after.sla_due_at) == ("WCC", due)
     event = [e for e in cases.events(case.id) if e.kind == "transferred"][0]
@@ -162,3 +162,17 @@ def test_log_an_assisted_contact(adviser_client):
     assert refused.status_code == 400 and "not one of your councils" in refused.get_data(as_text=True)
     bad = _post(client, "/adviser/assisted", channel="carrier_pigeon", service="roads.pothole", summary="x")
     assert bad.status_code == 400
+
+
+def test_case_page_renders_in_every_status(adviser_client, make_case):
+    client, _ = adviser_client("o@example.org", ("WCITY",))
+    for status in ("open", "in_progress", "waiting_citizen", "resolved", "closed"):
+        case = make_case("WCITY", status=status, sla_in=-dt.timedelta(hours=3))
+        page = client.get(f"/adviser/cases/{case.id}").get_data(as_text=True)
+        assert case.reference in page
+        assert ("Reopen" in page) == (status in ("resolved", "closed"))
+        assert ("breached by" in page) == (status != "waiting_citizen")
+    reopened = make_case("WCITY", status="closed")
+    assert _post(client, f"/adviser/cases/{reopened.id}/reopen", reason="Citizen phoned back").status_code == 302
+    assert _reload(reopened.id).status == "open"
+    assert _post(client, f"/adviser/cases/{reopened.id}/reopen").status_code == 400
