@@ -1,4 +1,5 @@
 """Imports every feature's models so that `Base.metadata` is complete (Alembic, tests)."""
+from hub.adviser.models import AuditLog, CouncilPolicy  # noqa: F401
 from hub.cases import events as _events  # noqa: F401  (the append-only guard)
 from hub.cases.models import Case, CaseEvent, Message, TrainingExample  # noqa: F401
 from hub.citizens.models import Citizen  # noqa: F401

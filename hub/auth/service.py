@@ -1,8 +1,21 @@
-"""Signing staff in and out."""
+"""Signing staff in and out: passwords, lockout, rate limits, the second factor, idle expiry.
+
+Failed attempts are limited twice over: per account (in the database, so every process and
+server sees the lock) and per client address (in this process's memory: a cheap brake on
+one machine spraying many accounts; the account lock is the real protection). Both answer
+429 with the same wording, so an attacker learns nothing about which accounts exist.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
 
+import pyotp
+from flask import current_app, session
 from flask_login import login_user, logout_user
 
 from hub.db import utcnow
@@ -12,26 +25,169 @@ from hub.users.service import verify_password
 
 log = logging.getLogger(__name__)
 
+MAX_FAILURES = 5  # per account, then locked for LOCK_FOR
+LOCK_FOR = dt.timedelta(minutes=15)
+IP_MAX_FAILURES = 20  # per client address within IP_WINDOW
+IP_WINDOW = 15 * 60
+PENDING_FOR = 5 * 60  # seconds between a right password and the one-time code
+ISSUER = "Contact hub"
+TOO_MANY = "Too many failed sign-in attempts. Wait 15 minutes and try again."
+WRONG = "The email address or password is not right"
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user when the password is right and the account active; None otherwise.
 
-    The same answer for an unknown email and a wrong password, so sign-in reveals nothing.
-    """
+class SignInRefused(Exception):
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+@dataclass
+class Outcome:
+    """A right password: signed in, or a one-time code is needed ("code") or must be set up ("enrol")."""
+
+    user: User
+    next_step: str  # "done", "code", "enrol"
+
+
+class _IpFailures:
+    """Failed attempts per client address in a sliding window (this process only)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[str, deque[float]] = {}
+
+    def _recent(self, ip: str, now: float) -> deque[float]:
+        stamps = self._seen.setdefault(ip, deque())
+        while stamps and stamps[0] < now - IP_WINDOW:
+            stamps.popleft()
+        return stamps
+
+    def blocked(self, ip: str) -> bool:
+        with self._lock:
+            return len(self._recent(ip, time.monotonic())) >= IP_MAX_FAILURES
+
+    def add(self, ip: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._recent(ip, now).append(now)
+            if len(self._seen) > 10_000:  # forget the quietest addresses rather than grow without end
+                for key in [k for k, v in self._seen.items() if not v][:5_000]:
+                    del self._seen[key]
+
+
+def _ip_failures() -> _IpFailures:
+    return current_app.extensions.setdefault("hub.sign_in_failures", _IpFailures())
+
+
+def _locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def _fail(user: User | None, ip: str, reason: str) -> SignInRefused:
+    _ip_failures().add(ip)
+    if user is not None:
+        queries.record_failed_sign_in(user.id, lock_after=MAX_FAILURES, lock_for=LOCK_FOR)
+    log.info("sign-in refused", extra={"reason": reason, "ip": ip, "user": user.id if user else None})
+    return SignInRefused(WRONG if reason != "bad code" else "The code is not right", 400)
+
+
+def needs_second_factor(user: User) -> bool:
+    return user.totp_secret is not None or queries.totp_required_for(user.authority_codes)
+
+
+def check_password(email: str, password: str, ip: str) -> Outcome:
+    """Check the password, the lock and the rate limits; raise SignInRefused (400 or 429)."""
+    if _ip_failures().blocked(ip):
+        log.warning("sign-in refused", extra={"reason": "address rate limited", "ip": ip})
+        raise SignInRefused(TOO_MANY, 429)
     user = queries.get_by_email(email.strip())
+    if user is not None and _locked(user):
+        _ip_failures().add(ip)
+        log.warning("sign-in refused", extra={"reason": "account locked", "user": user.id, "ip": ip})
+        raise SignInRefused(TOO_MANY, 429)
     if user is None or not user.active or not verify_password(user, password):
-        log.info("sign-in refused", extra={"reason": "bad credentials or inactive"})
+        raise _fail(user, ip, "bad credentials or inactive")
+    if needs_second_factor(user):
+        session["hub.pending"] = {"user": user.id, "at": time.time()}
+        return Outcome(user, "code" if user.totp_secret else "enrol")
+    _complete(user)
+    return Outcome(user, "done")
+
+
+def pending_user() -> User | None:
+    """The user who gave the right password moments ago and now owes a one-time code."""
+    pending = session.get("hub.pending")
+    if not pending or time.time() - pending.get("at", 0) > PENDING_FOR:
         return None
-    user.last_sign_in_at = utcnow()
+    user = queries.get(int(pending["user"]))
+    return user if user is not None and user.active and not _locked(user) else None
+
+
+def enrolment_secret() -> str:
+    """A new secret for the pending user's authenticator app, kept in the session until confirmed."""
+    secret = session.get("hub.pending_secret") or pyotp.random_base32()
+    session["hub.pending_secret"] = secret
+    return secret
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def check_code(code: str, ip: str) -> User:
+    """Finish a two-step sign-in with the one-time code (enrolling the secret if new)."""
+    if _ip_failures().blocked(ip):
+        raise SignInRefused(TOO_MANY, 429)
+    user = pending_user()
+    if user is None:
+        raise SignInRefused("Your sign-in has expired. Sign in again.", 400)
+    secret = user.totp_secret or session.get("hub.pending_secret")
+    if not secret or not pyotp.TOTP(secret).verify(code.replace(" ", ""), valid_window=1):
+        raise _fail(user, ip, "bad code")
+    if user.totp_secret is None:
+        user.totp_secret = secret
+        log.info("second factor set up", extra={"user": user.id})
+    _complete(user)
     return user
 
 
-def sign_in(user: User) -> None:
+def _complete(user: User) -> None:
+    session.pop("hub.pending", None)
+    session.pop("hub.pending_secret", None)
+    user.failed_sign_ins, user.locked_until = 0, None
+    user.last_sign_in_at = utcnow()
+    # Not a "permanent" session: Flask-Login's strong protection (a session moved to another
+    # address or browser is dropped) only applies to browser-session cookies; the lifetime
+    # is enforced here instead (expire_session).
+    session.permanent = False
     login_user(user)
+    session["hub.seen"] = session["hub.since"] = time.time()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user when the password is right and the account active (no limits; for scripts)."""
+    user = queries.get_by_email(email.strip())
+    if user is None or not user.active or not verify_password(user, password):
+        return None
+    return user
+
+
+def expire_session(idle_for: dt.timedelta, lifetime: dt.timedelta) -> bool:
+    """Sign out a session left idle (a shared contact-centre desk) or older than a working day."""
+    seen, since = session.get("hub.seen"), session.get("hub.since")
+    now = time.time()
+    if (seen is not None and now - float(seen) > idle_for.total_seconds()) or \
+            (since is not None and now - float(since) > lifetime.total_seconds()):
+        sign_out()
+        return True
+    session["hub.seen"] = now
+    return False
 
 
 def sign_out() -> None:
     logout_user()
+    for key in ("hub.seen", "hub.since", "hub.pending", "hub.pending_secret"):
+        session.pop(key, None)
 
 
 def load_user(user_id: str) -> User | None:

@@ -81,6 +81,11 @@ def events(case_id: int) -> Sequence[CaseEvent]:
     return session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.at, CaseEvent.id)).all()
 
 
+def last_event_at(case_id: int, kind: str) -> dt.datetime | None:
+    return session.scalar(select(CaseEvent.at).where(CaseEvent.case_id == case_id, CaseEvent.kind == kind)
+                          .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()).limit(1))
+
+
 def list_cases(*, since: dt.datetime | None = None, channel: str | None = None,
                authority: str | None = None, limit: int = 1000) -> Sequence[Case]:
     stmt = select(Case).order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)

@@ -78,6 +78,8 @@ def receive_contact(*, channel: str, body: str, subject: str | None = None, send
         queries.add_event(case, "received", actor="citizen", channel=channel)
     msg = queries.add_message(case, direction="inbound", channel=channel, sender=sender, subject=subject,
                               body=body, provider_id=provider_id)
+    if not new:
+        citizen_replied(case)
     if new:
         enqueue("triage", case_id=case.id, key=f"triage:{case.id}")
     elif case.status == "needs_info" and asks_for_person(body):
@@ -140,3 +142,36 @@ def escalate_after_failure(*, task: str, args: dict[str, Any], case_id: int | No
         case.authority_code = current().partnership.triage_authority
     queries.add_event(case, "job_failed", reason=f"Automatic step '{task}' failed after retries: {error}",
                       task=task)
+
+
+def citizen_replied(case: Case) -> None:
+    """A citizen's new message brings the case back to advisers.
+
+    Waiting for the citizen pauses the SLA clock, so the due time moves on by the working
+    hours spent waiting; a resolved or closed case is reopened (its clock carries on).
+    """
+    if case.status == "waiting_citizen":
+        resume_after_wait(case, actor="citizen", reason="The citizen replied.")
+    elif case.status in ("resolved", "closed"):
+        case.status = "in_progress" if case.assigned_to_id else "open"
+        case.resolved_at = case.closed_at = None
+        queries.add_event(case, "reopened", actor="citizen", reason="The citizen replied to a resolved case.")
+
+
+def resume_after_wait(case: Case, *, actor: str, reason: str, user_id: int | None = None) -> None:
+    """End a wait for the citizen: back to the queue with the SLA extended by the pause."""
+    from hub.db import utcnow
+    from hub.partnership.calendar import WorkingCalendar
+    from hub.partnership.service import current
+
+    began = queries.last_event_at(case.id, "waiting")
+    now = utcnow()
+    paused = 0.0
+    if began is not None and case.sla_due_at is not None:
+        calendar = WorkingCalendar(current())
+        paused = calendar.working_hours_between(began, now)
+        if paused > 0:
+            case.sla_due_at = calendar.add_working_hours(case.sla_due_at, paused)
+    case.status = "in_progress" if case.assigned_to_id else "open"
+    queries.add_event(case, "resumed", actor=actor, reason=reason, user_id=user_id,
+                      paused_working_hours=round(paused, 2))

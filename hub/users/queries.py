@@ -1,9 +1,11 @@
 """Reads and writes of staff accounts (the only module that touches them)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
 
-from hub.db import session
+from sqlalchemy import select, update
+
+from hub.db import get_engine, session, utcnow
 from hub.partnership.models import Authority
 from hub.users.models import Membership, User
 
@@ -29,3 +31,52 @@ def save(user: User) -> User:
 def set_memberships(user: User, codes: list[str]) -> None:
     user.memberships[:] = [Membership(authority_code=c) for c in sorted(set(codes))]
     session.flush()
+
+
+def all_users() -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+def authorities() -> list[Authority]:
+    return list(session.scalars(select(Authority).where(Authority.active.is_(True)).order_by(Authority.name)))
+
+
+def totp_required_for(codes: frozenset[str]) -> bool:
+    """Whether any of these councils makes its staff use a second factor."""
+    from hub.adviser.models import CouncilPolicy
+
+    if not codes:
+        return False
+    stmt = select(CouncilPolicy.authority_code).where(
+        CouncilPolicy.authority_code.in_(sorted(codes)), CouncilPolicy.require_totp.is_(True))
+    return session.scalars(stmt.limit(1)).first() is not None
+
+
+def policies() -> dict[str, bool]:
+    from hub.adviser.models import CouncilPolicy
+
+    return {p.authority_code: p.require_totp for p in session.scalars(select(CouncilPolicy))}
+
+
+def set_policy(authority_code: str, require_totp: bool) -> None:
+    from hub.adviser.models import CouncilPolicy
+
+    policy = session.get(CouncilPolicy, authority_code) or CouncilPolicy(authority_code=authority_code)
+    policy.require_totp = require_totp
+    session.add(policy)
+    session.flush()
+
+
+def record_failed_sign_in(user_id: int, *, lock_after: int, lock_for: dt.timedelta) -> None:
+    """Count a failure in its own committed transaction.
+
+    The failed request rolls its own session back (it answers 4xx), and an attacker must not
+    be able to reset the counter that way, so the counter is written on a separate connection.
+    """
+    now = utcnow()
+    with get_engine().begin() as conn:
+        failures = conn.execute(update(User).where(User.id == user_id)
+                                .values(failed_sign_ins=User.failed_sign_ins + 1)
+                                .returning(User.failed_sign_ins)).scalar_one()
+        if failures >= lock_after:
+            conn.execute(update(User).where(User.id == user_id).values(locked_until=now + lock_for))

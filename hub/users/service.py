@@ -39,3 +39,45 @@ def add_user(email: str, password: str, role: str, authorities: list[str], *, na
     queries.save(user)
     queries.set_memberships(user, authorities)
     return user
+
+
+def update_user(user_id: int, *, role: str, authorities: list[str], active: bool, name: str) -> User:
+    """An admin changes someone's role, councils or access; deactivating signs them out."""
+    user = queries.get(user_id)
+    if user is None:
+        raise UserError("no such user")
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}")
+    unknown = set(authorities) - queries.known_authorities(authorities)
+    if unknown:
+        raise UserError(f"unknown authority: {', '.join(sorted(unknown))}")
+    if not authorities:
+        raise UserError("choose at least one council")
+    user.role, user.active, user.name = role, active, name.strip() or user.name
+    queries.set_memberships(user, authorities)
+    return user
+
+
+def reset_totp(user_id: int) -> User:
+    """Forget a lost authenticator: the user sets up a new one at their next sign-in."""
+    user = queries.get(user_id)
+    if user is None:
+        raise UserError("no such user")
+    user.totp_secret = None
+    user.failed_sign_ins, user.locked_until = 0, None
+    queries.save(user)
+    return user
+
+
+def set_policies(require_totp: set[str]) -> None:
+    """Which councils make their staff use a second factor at sign-in."""
+    for authority in queries.authorities():
+        queries.set_policy(authority.code, authority.code in require_totp)
+
+
+def overview() -> dict[str, object]:
+    return {"users": queries.all_users(), "authorities": queries.authorities(), "policies": queries.policies()}
+
+
+def get_user(user_id: int) -> User | None:
+    return queries.get(user_id)

@@ -8,7 +8,7 @@ from hub.auth.access import ACCESS_ATTR, Scope, scope_for
 def test_every_view_declares_its_access(app):
     unmarked = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
             continue
         view = app.view_functions[rule.endpoint]
         if getattr(view, ACCESS_ATTR, None) is None:
@@ -16,30 +16,71 @@ def test_every_view_declares_its_access(app):
     assert unmarked == []
 
 
+SAMPLE_ARGUMENTS = {"IntegerConverter": 1, "FloatConverter": 1.0, "UUIDConverter": "00000000-0000-0000-0000-000000000000"}
+
+
+def _sample_url(rule):
+    """A concrete URL for a rule, arguments filled with sample values of the right type."""
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        if hasattr(converter, "items"):  # any(a, b): the first choice
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = SAMPLE_ARGUMENTS.get(type(converter).__name__, "x")
+    return rule.build(values)[1] if values else rule.rule
+
+
+def _staff_rules(app):
+    for rule in app.url_map.iter_rules():
+        access = getattr(app.view_functions.get(rule.endpoint), ACCESS_ATTR, "")
+        if access.startswith("staff"):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method, access
+
+
 def test_staff_views_refuse_anonymous_users(app, client):
+    """Every staff route, with or without arguments, every method: anonymous goes to sign-in."""
     from fixtures.staff import csrf_token
 
     token = csrf_token(client, "/adviser/sign-in")
-    checked = 0
-    for rule in app.url_map.iter_rules():
-        view = app.view_functions.get(rule.endpoint)
-        access = getattr(view, ACCESS_ATTR, "")
-        if not access.startswith("staff") or rule.arguments:
-            continue
-        method = "GET" if "GET" in rule.methods else "POST"
-        response = client.open(rule.rule, method=method, data={"csrf_token": token} if method == "POST" else None)
-        assert response.status_code in (302, 401), rule.rule
+    checked = []
+    for rule, method, _ in _staff_rules(app):
+        url = _sample_url(rule)
+        response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
+        assert response.status_code in (302, 401), (method, url, response.status_code)
         if response.status_code == 302:
             assert "/adviser/sign-in" in response.headers["Location"]
+        checked.append(rule.rule)
+    assert any(r.startswith("/adviser/cases/<int:case_id>") for r in checked)
+    assert len(checked) >= 20
+
+
+def test_admin_views_refuse_advisers(app, adviser_client):
+    from fixtures.staff import csrf_token
+
+    client, _ = adviser_client("plain@example.org", ("WCITY",))
+    token = csrf_token(client, "/adviser/")
+    checked = 0
+    for rule, method, access in _staff_rules(app):
+        if access != "staff:admin":
+            continue
+        response = client.open(_sample_url(rule), method=method, data={"csrf_token": token})
+        assert response.status_code == 403, rule.rule
         checked += 1
-    assert checked >= 1
+    assert checked >= 4
 
 
 def test_sign_in_and_out(client, make_user, sign_in):
     user = make_user("ann@example.org", "adviser", ("MHDC",))
-    assert client.get("/adviser/home").status_code == 302
+    assert client.get("/adviser/").status_code == 302
     sign_in(client, user)
-    assert "ann@example.org" in client.get("/adviser/home").get_data(as_text=True)
+    assert "ann@example.org" in client.get("/adviser/").get_data(as_text=True)
+    assert client.get("/adviser/home").headers["Location"] == "/adviser/"
+    from fixtures.staff import csrf_token
+
+    assert client.post("/adviser/sign-out", data={"csrf_token": csrf_token(client, "/adviser/")}).status_code == 302
+    assert client.get("/adviser/").status_code == 302
 
 
 def test_wrong_password_reveals_nothing(client, make_user):
@@ -65,7 +106,7 @@ def test_open_redirect_is_refused(client, make_user, sign_in):
     user = make_user("dan@example.org")
     response = client.post("/adviser/sign-in?next=//evil.example/x", data={
         "email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client, "/adviser/sign-in")})
-    assert response.headers["Location"] == "/adviser/home"
+    assert response.headers["Location"] == "/adviser/"
 
 
 def test_scope():

@@ -1,0 +1,124 @@
+"""Sign-in hardening: lockout and rate limits (429), a second factor per council, idle expiry."""
+import datetime as dt
+
+import pyotp
+
+from fixtures.staff import PASSWORD, csrf_token
+from hub.db import get_session
+
+
+def _attempt(client, email, password, ip="192.0.2.10"):
+    return client.post("/adviser/sign-in", data={"email": email, "password": password,
+                                                 "csrf_token": csrf_token(client, "/adviser/sign-in")},
+                       environ_base={"REMOTE_ADDR": ip})
+
+
+def test_repeated_failures_lock_the_account(anon_client, make_user):
+    user = make_user("lock@example.org")
+    for n in range(5):
+        assert _attempt(anon_client, user.email, "wrong-password-123", ip=f"192.0.2.{n}").status_code == 400
+    locked = _attempt(anon_client, user.email, PASSWORD, ip="192.0.2.99")  # right password, other address
+    assert locked.status_code == 429 and "Too many failed sign-in attempts" in locked.get_data(as_text=True)
+    sess = get_session()
+    sess.expire_all()
+    assert sess.get(type(user), user.id).failed_sign_ins == 5
+    # after the lock runs out, the right password works and the counter resets
+    from sqlalchemy import update
+
+    from hub.db import utcnow
+
+    sess.execute(update(type(user)).where(type(user).id == user.id).values(locked_until=utcnow() - dt.timedelta(seconds=1)))
+    sess.commit()
+    assert _attempt(anon_client, user.email, PASSWORD).status_code == 302
+    sess.expire_all()
+    assert sess.get(type(user), user.id).failed_sign_ins == 0
+
+
+def test_one_address_trying_many_accounts_is_rate_limited(anon_client, make_user):
+    user = make_user("real@example.org")
+    for n in range(20):
+        assert _attempt(anon_client, f"guess{n}@example.org", "whatever-123456").status_code == 400
+    assert _attempt(anon_client, user.email, PASSWORD).status_code == 429
+    assert _attempt(anon_client, user.email, PASSWORD, ip="198.51.100.7").status_code == 302
+
+
+def test_a_council_can_require_a_second_factor(app, anon_client, make_user, adviser_client):
+    admin_client, _ = adviser_client("admin@example.org", ("HUB",), role="admin")
+    token = csrf_token(admin_client, "/adviser/admin/users")
+    assert admin_client.post("/adviser/admin/councils", data={"csrf_token": token,
+                                                              "require_totp": ["WCITY"]}).status_code == 302
+    user = make_user("two@example.org", "adviser", ("WCITY",))
+    response = _attempt(anon_client, user.email, PASSWORD)
+    assert response.headers["Location"] == "/adviser/sign-in/code"
+    assert anon_client.get("/adviser/").status_code == 302  # not signed in yet
+    page = anon_client.get("/adviser/sign-in/code").get_data(as_text=True)
+    secret = page.split('class="secret">')[1].split("<")[0]
+    token = csrf_token(anon_client, "/adviser/sign-in/code")
+    assert anon_client.post("/adviser/sign-in/code", data={"code": "000000", "csrf_token": token}).status_code == 400
+    ok = anon_client.post("/adviser/sign-in/code", data={"code": pyotp.TOTP(secret).now(), "csrf_token": token})
+    assert ok.status_code == 302 and ok.headers["Location"] == "/adviser/"
+    assert anon_client.get("/adviser/").status_code == 200
+    sess = get_session()
+    sess.expire_all()
+    stored = sess.get(type(user), user.id)
+    assert stored.totp_secret == secret
+    # an admin resets a lost authenticator
+    token = csrf_token(admin_client, f"/adviser/admin/users/{user.id}")
+    assert admin_client.post(f"/adviser/admin/users/{user.id}/reset-totp", data={"csrf_token": token}).status_code == 302
+    sess.expire_all()
+    assert sess.get(type(user), user.id).totp_secret is None
+
+
+def test_admin_adds_deactivates_and_changes_users(app, adviser_client, anon_client):
+    admin_client, _ = adviser_client("boss@example.org", ("HUB",), role="admin")
+    token = csrf_token(admin_client, "/adviser/admin/users/new")
+    response = admin_client.post("/adviser/admin/users/new", data={
+        "csrf_token": token, "email": "new@example.org", "password": PASSWORD, "role": "adviser",
+        "authorities": ["WCITY", "WCC"], "active": "y", "name": "New Person"})
+    assert response.status_code == 302
+    from hub.users.queries import get_by_email
+
+    new = get_by_email("new@example.org")
+    assert new.authority_codes == {"WCITY", "WCC"}
+    assert _attempt(anon_client, "new@example.org", PASSWORD).status_code == 302
+    response = admin_client.post(f"/adviser/admin/users/{new.id}", data={
+        "csrf_token": token, "role": "manager", "authorities": ["MHDC"], "name": "New Person"})
+    assert response.status_code == 302
+    get_session().expire_all()
+    new = get_by_email("new@example.org")
+    assert (new.role, new.active, new.authority_codes) == ("manager", False, {"MHDC"})
+    assert anon_client.get("/adviser/").status_code == 302  # deactivated: the session no longer works
+    assert "new@example.org" in admin_client.get("/adviser/admin/users").get_data(as_text=True)
+    bad = admin_client.post("/adviser/admin/users/new", data={"csrf_token": token, "email": "x@example.org",
+                                                              "password": "short", "role": "adviser",
+                                                              "authorities": ["WCITY"]})
+    assert bad.status_code == 400
+
+
+def test_an_idle_session_expires(app, adviser_client):
+    client, _ = adviser_client("idle@example.org", ("WCITY",))
+    assert client.get("/adviser/").status_code == 200
+    app.config["HUB_IDLE_TIMEOUT"] = dt.timedelta(seconds=0)
+    import time
+
+    time.sleep(0.01)
+    assert client.get("/adviser/").status_code == 302
+    app.config["HUB_IDLE_TIMEOUT"] = dt.timedelta(minutes=30)
+    assert client.get("/adviser/").status_code == 302  # still signed out
+
+
+def test_a_session_ends_after_its_lifetime_however_active(app, adviser_client):
+    assert app.config["HUB_SESSION_LIFETIME"] <= dt.timedelta(hours=12)
+    client, _ = adviser_client("long@example.org", ("WCITY",))
+    assert client.get("/adviser/").status_code == 200
+    app.config["HUB_SESSION_LIFETIME"] = dt.timedelta(seconds=0)
+    import time
+
+    time.sleep(0.01)
+    assert client.get("/adviser/").status_code == 302
+
+
+def test_a_session_moved_to_another_address_is_dropped(adviser_client):
+    client, _ = adviser_client("moved@example.org", ("WCITY",))
+    assert client.get("/adviser/").status_code == 200
+    assert client.get("/adviser/", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 302
