@@ -78,16 +78,19 @@ def receive_contact(*, channel: str, body: str, subject: str | None = None, send
         queries.add_event(case, "received", actor="citizen", channel=channel)
     msg = queries.add_message(case, direction="inbound", channel=channel, sender=sender, subject=subject,
                               body=body, provider_id=provider_id)
-    if not new:
-        citizen_replied(case)
+    # Exactly one path per message: a new case is triaged; an answer to our question resumes
+    # triage; a reply to an automatic answer goes to people; any other reply reopens the case.
     if new:
         enqueue("triage", case_id=case.id, key=f"triage:{case.id}")
     elif case.status == "needs_info" and asks_for_person(body):
         request_person(case, reason="The citizen asked for a person instead of answering our question.")
     elif case.status == "needs_info":
         _take_answer(case, msg, postcode=postcode, location_text=location_text)
-    elif case.self_served and asks_for_person(body):
-        request_person(case, reason="The citizen asked for a person after an automatic answer.")
+    elif case.status in ("resolved", "closed") and case.disposition in ("self_served", "signposted"):
+        request_person(case, reason="The citizen asked for a person after an automatic answer." if asks_for_person(body)
+                       else "The citizen replied to an automatic answer.")
+    else:
+        citizen_replied(case)
     log.info("contact received", extra={"case": case.reference, "channel": channel, "new": new})
     return Received(case, msg)
 
@@ -116,7 +119,10 @@ def request_person(case: Case, *, reason: str) -> None:
     svc = doc.service(case.service_code) if case.service_code else None
     case.status, case.disposition = "open", "escalated"
     case.self_served, case.resolved_at = False, None
-    case.authority_code = case.authority_code or doc.partnership.triage_authority
+    owner = doc.authority(case.authority_code) if case.authority_code else None
+    if owner is None or not owner.partner:
+        # A signposted council has no advisers here: the hub's own triage queue takes it.
+        case.authority_code = doc.partnership.triage_authority
     case.sla_due_at = WorkingCalendar(doc).add_working_hours(utcnow(), svc.sla.hours if svc else 16)
     queries.add_event(case, "escalated", actor="citizen", reason=reason)
     auth = doc.authority(case.authority_code)

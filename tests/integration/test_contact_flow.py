@@ -76,3 +76,14 @@ def test_case_events_are_append_only(app):
     with pytest.raises(AppendOnlyError):
         get_session().flush()
     get_session().rollback()
+
+
+def test_reply_to_a_signposted_answer_reaches_the_hubs_own_queue(app):
+    """Nobody here works a non-partner's queue: a reply must land where an adviser sees it."""
+    first = _receive(channel="email", body="when is my bin collected HR1 1AA", email="h@example.org")
+    case = _reload(first.case.id)
+    assert (case.disposition, case.authority_code) == ("signposted", "HEREF")
+    _receive(channel="email", body="I phoned them, they say it is you", email="h@example.org", case=case)
+    case = _reload(first.case.id)
+    assert (case.status, case.disposition, case.authority_code) == ("open", "escalated", "HUB")
+    assert case.sla_due_at is not None
