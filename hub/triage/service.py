@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
 
 from flask import current_app
 
@@ -18,8 +19,10 @@ from hub.messaging.service import send_reply
 from hub.partnership.calendar import WorkingCalendar
 from hub.partnership.schema import PartnershipDoc
 from hub.partnership.service import current
-from hub.triage.classify import KeywordClassifier
+from hub.triage import model as triage_model
+from hub.triage import queries as triage_queries
 from hub.triage.pipeline import Contact, Decision, Pipeline
+from hub.triage.safeguarding import SafeguardingDetector
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +38,45 @@ def pipeline() -> Pipeline:
     return ext["hub.pipeline"]
 
 
-def build_pipeline(doc: PartnershipDoc) -> Pipeline:
-    return Pipeline(doc, KeywordClassifier(doc))
+def corrections() -> list[triage_model.TrainingRow]:
+    """Advisers' re-categorisations, as training rows for the next model build."""
+    return [triage_model.TrainingRow(ex.text, ex.service_code, ex.channel, ex.service_code == "social_care.safeguarding",
+                                     triage_model.CORRECTION_WEIGHT)
+            for ex in triage_queries.training_examples()]
+
+
+def build_pipeline(doc: PartnershipDoc, *, extra: Iterable[triage_model.TrainingRow] | None = None,
+                   model_dir: Path | None = None, use_saved: bool = True) -> Pipeline:
+    """The pipeline with models trained on the partnership, the training set and corrections.
+
+    With an app context, corrections come from the database and a fresh saved model in
+    `instance/` is reused; `extra`/`model_dir` let scripts and tests build without one.
+    """
+    if extra is None:
+        extra = corrections()
+    if model_dir is None and use_saved:
+        model_dir = Path(current_app.instance_path)
+    rows = triage_model.training_rows(doc, extra)
+    models = triage_model.load_or_build(rows, model_dir if use_saved else None)
+    detector = SafeguardingDetector(doc, models.safeguarding)
+    return Pipeline(doc, models.classifier, [detector.check])
+
+
+def record_correction(case, new_service_code: str, user_id: int | None) -> None:
+    """An adviser re-categorised a case: its text and the right service become training data.
+
+    The next model build learns from it (this process rebuilds on its next triage; other
+    processes when they restart or `hub triage-model build` refreshes the saved model).
+    """
+    if current().service(new_service_code) is None:
+        raise ValueError(f"unknown service {new_service_code!r}")
+    text = _case_text(case.id)
+    if not text.strip():
+        return
+    triage_queries.add_training_example(text=text, service_code=new_service_code, channel=case.channel,
+                                        case_id=case.id, user_id=user_id)
+    current_app.extensions.pop("hub.pipeline", None)
+    log.info("training example recorded", extra={"case": case.reference, "service": new_service_code})
 
 
 def _case_text(case_id: int) -> str:
