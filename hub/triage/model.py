@@ -23,6 +23,7 @@ import sklearn
 from hub.partnership.schema import PartnershipDoc
 from hub.triage.classify import ServiceClassifier, features, model_text
 from hub.triage.safeguarding import SafeguardingModel
+from hub.triage.urgency import UrgencyModel
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class TrainingRow:
     channel: str | None = None
     safeguarding: bool = False
     weight: float = 1.0
+    urgent: bool = False  # an urgent report (not a safeguarding concern)
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Models:
     fingerprint: str
     classifier: ServiceClassifier
     safeguarding: SafeguardingModel
+    urgency: UrgencyModel
     rows: int
 
 
@@ -67,8 +70,9 @@ def training_rows(doc: PartnershipDoc, corrections: Iterable[TrainingRow] = (),
         for line in handle:
             if line.strip():
                 item = json.loads(line)
-                rows.append(TrainingRow(item["text"], item["service"], item.get("channel"),
-                                        bool(item.get("safeguarding"))))
+                flagged = bool(item.get("safeguarding"))
+                rows.append(TrainingRow(item["text"], item["service"], item.get("channel"), flagged,
+                                        urgent=item.get("disposition") == "urgent" and not flagged))
     rows.extend(corrections)
     # A service removed from the partnership file can no longer be predicted.
     return [row for row in rows if row.service in known]
@@ -77,7 +81,8 @@ def training_rows(doc: PartnershipDoc, corrections: Iterable[TrainingRow] = (),
 def fingerprint(rows: Sequence[TrainingRow]) -> str:
     digest = hashlib.sha256(f"{MODEL_VERSION}|{sklearn.__version__}".encode())
     for row in rows:
-        digest.update(json.dumps([row.text, row.service, row.channel, row.safeguarding, row.weight]).encode())
+        digest.update(json.dumps([row.text, row.service, row.channel, row.safeguarding, row.weight,
+                                  row.urgent]).encode())
     return digest.hexdigest()
 
 
@@ -88,7 +93,9 @@ def build(rows: Sequence[TrainingRow]) -> Models:
     classifier = ServiceClassifier(vectoriser, matrix, [row.service for row in rows], [row.weight for row in rows])
     # A message labelled with a safeguarding concern counts as one, whatever else it is about.
     flags = [row.safeguarding or row.service == "social_care.safeguarding" for row in rows]
-    return Models(fingerprint(rows), classifier, SafeguardingModel(vectoriser, matrix, flags), len(rows))
+    # The pipeline consults urgency only for services that have urgent terms configured.
+    urgency = UrgencyModel(vectoriser, matrix, [row.urgent for row in rows])
+    return Models(fingerprint(rows), classifier, SafeguardingModel(vectoriser, matrix, flags), urgency, len(rows))
 
 
 def save(models: Models, directory: Path) -> Path:

@@ -21,6 +21,10 @@ from hub.triage.text import normalise
 # Below this confidence the classifier's answer is a guess: the contact goes to the hub's triage
 # queue instead. Chosen by cross-validation on the training set (see README "Triage accuracy").
 MIN_CONFIDENCE = 0.2
+SAFEGUARDING = "social_care.safeguarding"
+# The service classifier alone raises a safeguarding concern from this confidence; below it,
+# the dedicated detector (terms, paraphrases, its own high-recall model) decides.
+SAFEGUARDING_SERVICE_CONFIDENCE = 0.5
 DISPOSITIONS = ("self_served", "escalated", "urgent", "signposted", "needs_info")
 
 
@@ -73,6 +77,8 @@ class WorkflowResult:
 
 # A safeguarding check: (text, channel) -> a reason when a person may be at risk, else None.
 SafeguardingCheck = Callable[[str, str | None], str | None]
+# An urgency check: (text, channel) -> a reason when a report reads as urgent, else None.
+UrgencyCheck = Callable[[str, str | None], str | None]
 
 
 def urgent_term(service: ServiceDef, text: str) -> str | None:
@@ -105,11 +111,22 @@ class Pipeline:
     """The decision logic; the models it uses are passed in (see `hub.triage.service.build_pipeline`)."""
 
     def __init__(self, doc: PartnershipDoc, classifier: Classifier,
-                 safeguarding: list[SafeguardingCheck] | None = None, min_confidence: float = MIN_CONFIDENCE):
+                 safeguarding: list[SafeguardingCheck] | None = None, min_confidence: float = MIN_CONFIDENCE,
+                 urgency: UrgencyCheck | None = None):
         self.doc = doc
         self.classifier = classifier
         self.safeguarding_checks = safeguarding or []
         self.min_confidence = min_confidence
+        self.urgency = urgency
+
+    def _urgent(self, service: ServiceDef, contact: Contact) -> str | None:
+        """Why this report is urgent: a configured term, or the urgency model's reading."""
+        term = urgent_term(service, contact.text)
+        if term:
+            return f"The message mentions '{term}', an urgent term for this service."
+        if service.urgent_terms and self.urgency is not None:
+            return self.urgency(contact.text, contact.channel)
+        return None
 
     def decide(self, contact: Contact) -> Decision:
         doc, steps = self.doc, []
@@ -138,24 +155,30 @@ class Pipeline:
             steps.append(f"The citizen chose the service '{service.name}'.")
         else:
             pred = self.classifier.predict(contact.text, contact.channel)
-            if pred.service == "social_care.safeguarding":
+            best, confidence = pred.service, pred.confidence
+            if best == SAFEGUARDING and confidence >= SAFEGUARDING_SERVICE_CONFIDENCE:
                 return self._safeguarding(f"the service classifier reads it as a safeguarding concern "
-                                          f"({pred.confidence:.2f})", postcode, steps)
-            service = doc.service(pred.service) if pred.service else None
-            confidence = pred.confidence
+                                          f"({confidence:.2f})", postcode, steps)
+            if best == SAFEGUARDING:
+                # The dedicated checks above found nothing and the classifier is unsure: its next
+                # choice is the request (noted, so an adviser can see the hesitation).
+                best, confidence = next(((code, p) for code, p in pred.ranked if code != SAFEGUARDING), (None, 0.0))
+                steps.append(f"The service classifier leaned towards safeguarding ({pred.confidence:.2f}) "
+                             "but no safeguarding check agreed.")
+            service = doc.service(best) if best else None
             if service is None or confidence < self.min_confidence:
                 hub = doc.triage_authority
-                guess = f" (best guess '{pred.service}' at {confidence:.2f})" if pred.service else ""
+                guess = f" (best guess '{best}' at {confidence:.2f})" if best else ""
                 steps.append(f"Could not tell which service this is about with enough confidence{guess}; "
                              f"it goes to {hub.name}'s triage queue rather than a guess.")
                 return Decision(None, hub.code, "escalated", confidence, None,
                                 "Thank you. An adviser will read your message and reply.", steps, postcode=postcode)
             steps.append(f"Classified as '{service.name}' ({service.code}) with confidence {confidence:.2f}.")
             also = pred.also
-            if also is not None and also[0] == "social_care.safeguarding":
+            if also is not None and also[0] == SAFEGUARDING and also[1] >= SAFEGUARDING_SERVICE_CONFIDENCE:
                 return self._safeguarding(f"one part of the message reads as a safeguarding concern "
                                           f"(\"{also[2]}\")", postcode, steps)
-        if service.code == "social_care.safeguarding":
+        if service.code == SAFEGUARDING:
             return self._safeguarding("the citizen chose the safeguarding service", postcode, steps)
         decision = self._decide_service(contact, service, confidence, postcode, at, steps)
         if also is not None:
@@ -165,7 +188,7 @@ class Pipeline:
     def _decide_service(self, contact: Contact, service: ServiceDef, confidence: float, postcode: str | None,
                         at: dt.datetime, steps: list[str]) -> Decision:
         doc = self.doc
-        term = urgent_term(service, contact.text)
+        term = self._urgent(service, contact)
         routed: Route = route(doc, service, postcode)
         steps.extend(routed.explanation)
         base = dict(service=service.code, confidence=confidence, workflow=service.workflow,
@@ -173,7 +196,7 @@ class Pipeline:
 
         if routed.authority is None and term:
             hub = doc.triage_authority
-            steps.append(f"Urgent ('{term}'), but the place is unknown: {hub.name} handles it now.")
+            steps.append(f"{term} The place is unknown, so {hub.name} handles it now.")
             return Decision(authority=hub.code, disposition="urgent", urgent=True,
                             reply="Thank you. This has been passed to an adviser as urgent.",
                             explanation=steps, **base)
@@ -186,7 +209,7 @@ class Pipeline:
             steps.append("This service needs no postcode: it is answered the same everywhere.")
 
         if term:
-            steps.append(f"The message mentions '{term}', an urgent term for this service.")
+            steps.append(term)
             assert routed.authority is not None
             if not routed.partner:
                 # The hub cannot put it in a non-partner council's queue: it stays urgent on the

@@ -23,6 +23,7 @@ from hub.triage import model as triage_model
 from hub.triage import queries as triage_queries
 from hub.triage.pipeline import Contact, Decision, Pipeline
 from hub.triage.safeguarding import SafeguardingDetector
+from hub.triage.urgency import UrgencyCheck
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def build_pipeline(doc: PartnershipDoc, *, extra: Iterable[triage_model.Training
     rows = triage_model.training_rows(doc, extra)
     models = triage_model.load_or_build(rows, model_dir if use_saved else None)
     detector = SafeguardingDetector(doc, models.safeguarding)
-    return Pipeline(doc, models.classifier, [detector.check])
+    return Pipeline(doc, models.classifier, [detector.check], urgency=UrgencyCheck(models.urgency))
 
 
 def record_correction(case, new_service_code: str, user_id: int | None) -> None:
