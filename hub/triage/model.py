@@ -36,6 +36,10 @@ EXAMPLE_WEIGHT = 2.0
 CORRECTION_WEIGHT = 3.0
 
 
+# Models already built in this process, by fingerprint: every app (and test) shares them.
+_BUILT: dict[str, "Models"] = {}
+
+
 @dataclass(frozen=True)
 class TrainingRow:
     text: str
@@ -114,6 +118,16 @@ def load_or_build(rows: Sequence[TrainingRow], directory: Path | None) -> Models
     it is trusted like the code (joblib files must never come from outside).
     """
     wanted = fingerprint(rows)
+    if wanted in _BUILT:
+        return _BUILT[wanted]
+    models = _load(wanted, directory) or build(rows)
+    if len(_BUILT) >= 4:  # a few partnerships or correction sets per process at most
+        _BUILT.pop(next(iter(_BUILT)))
+    _BUILT[wanted] = models
+    return models
+
+
+def _load(wanted: str, directory: Path | None) -> Models | None:
     path = directory / MODEL_FILENAME if directory else None
     if path is not None and path.exists():
         try:
@@ -124,4 +138,4 @@ def load_or_build(rows: Sequence[TrainingRow], directory: Path | None) -> Models
             if isinstance(models, Models) and models.fingerprint == wanted:
                 return models
             log.info("triage model file is stale; rebuilding", extra={"path": str(path)})
-    return build(rows)
+    return None
