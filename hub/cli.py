@@ -247,8 +247,9 @@ def triage_model_group() -> None:
 
 
 @triage_model_group.command("build")
+@click.option("--output", type=click.Path(file_okay=False), help="Directory to write to (default: instance/).")
 @with_appcontext
-def triage_model_build() -> None:
+def triage_model_build(output: str | None) -> None:
     """Train on the partnership, the training set and advisers' corrections; save under instance/."""
     from pathlib import Path
 
@@ -257,7 +258,7 @@ def triage_model_build() -> None:
     from hub.triage.service import corrections
 
     rows = model.training_rows(current(), corrections())
-    path = model.save(model.build(rows), Path(current_app.instance_path))
+    path = model.save(model.build(rows), Path(output or current_app.instance_path))
     click.echo(f"triage model built from {len(rows)} examples: {path}")
 
 
