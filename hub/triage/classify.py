@@ -14,6 +14,7 @@ from typing import Any, Protocol, Sequence
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 import numpy as np
+from scipy import sparse
 from sklearn.svm import LinearSVC
 from sklearn.pipeline import FeatureUnion
 
@@ -55,10 +56,30 @@ def features() -> FeatureUnion:
     ])
 
 
+class Vectoriser:
+    """The fitted features, remembering recent texts: the safeguarding, service and urgency
+    heads all read the same message, so it is vectorised once, not three times."""
+
+    def __init__(self, union: FeatureUnion):
+        self.union = union
+        self._recent: dict[str, Any] = {}
+
+    def transform(self, texts: list[str]) -> Any:
+        if len(self._recent) > 256:
+            self._recent.clear()
+        missing = [t for t in dict.fromkeys(texts) if t not in self._recent]
+        if missing:
+            self._recent.update(zip(missing, self.union.transform(missing)))
+        return sparse.vstack([self._recent[t] for t in texts])
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"union": self.union, "_recent": {}}
+
+
 class ServiceClassifier:
     """Service codes from free text, with a softmax of the margins as confidence."""
 
-    def __init__(self, vectoriser: FeatureUnion, matrix: Any, labels: Sequence[str],
+    def __init__(self, vectoriser: Vectoriser, matrix: Any, labels: Sequence[str],
                  weights: Sequence[float] | None = None):
         self.vectoriser = vectoriser
         self.model = LinearSVC(C=C).fit(matrix, list(labels), sample_weight=weights)
@@ -67,8 +88,8 @@ class ServiceClassifier:
     @classmethod
     def from_texts(cls, texts: Sequence[str], labels: Sequence[str],
                    weights: Sequence[float] | None = None) -> "ServiceClassifier":
-        vectoriser = features()
-        return cls(vectoriser, vectoriser.fit_transform(list(texts)), labels, weights)
+        union = features()
+        return cls(Vectoriser(union), union.fit_transform(list(texts)), labels, weights)
 
     def _probabilities(self, texts: list[str]) -> np.ndarray:
         scores = self.model.decision_function(self.vectoriser.transform(texts)) * TEMPERATURE

@@ -21,7 +21,7 @@ import joblib
 import sklearn
 
 from hub.partnership.schema import PartnershipDoc
-from hub.triage.classify import ServiceClassifier, features, model_text
+from hub.triage.classify import ServiceClassifier, Vectoriser, features, model_text
 from hub.triage.safeguarding import SafeguardingModel
 from hub.triage.urgency import UrgencyModel
 
@@ -92,8 +92,9 @@ def fingerprint(rows: Sequence[TrainingRow]) -> str:
 
 def build(rows: Sequence[TrainingRow]) -> Models:
     texts = [model_text(row.text, row.channel) for row in rows]
-    vectoriser = features()
-    matrix = vectoriser.fit_transform(texts)
+    union = features()
+    matrix = union.fit_transform(texts)
+    vectoriser = Vectoriser(union)
     classifier = ServiceClassifier(vectoriser, matrix, [row.service for row in rows], [row.weight for row in rows])
     # A message labelled with a safeguarding concern counts as one, whatever else it is about.
     flags = [row.safeguarding or row.service == "social_care.safeguarding" for row in rows]

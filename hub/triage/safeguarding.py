@@ -13,10 +13,9 @@ import re
 from typing import Any, Sequence
 
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion
 
 from hub.partnership.schema import PartnershipDoc
-from hub.triage.classify import model_text
+from hub.triage.classify import Vectoriser, model_text
 from hub.triage.text import normalise
 
 # The binary classifier flags a message at this probability of being a safeguarding concern.
@@ -96,7 +95,7 @@ def paraphrase(norm: str) -> str | None:
 class SafeguardingModel:
     """A binary classifier: does this read like a safeguarding concern?"""
 
-    def __init__(self, vectoriser: FeatureUnion, matrix: Any, flags: Sequence[bool]):
+    def __init__(self, vectoriser: Vectoriser, matrix: Any, flags: Sequence[bool]):
         # Shares the service classifier's features (built once); only the head differs.
         self.vectoriser = vectoriser
         self.model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")

@@ -12,15 +12,14 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion
 
-from hub.triage.classify import model_text
+from hub.triage.classify import Vectoriser, model_text
 
 THRESHOLD = 0.5
 
 
 class UrgencyModel:
-    def __init__(self, vectoriser: FeatureUnion, matrix: Any, flags: Sequence[bool]):
+    def __init__(self, vectoriser: Vectoriser, matrix: Any, flags: Sequence[bool]):
         self.vectoriser = vectoriser
         self.model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")
         self.model.fit(matrix, [bool(f) for f in flags])
