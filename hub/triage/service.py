@@ -71,7 +71,7 @@ def record_correction(case, new_service_code: str, user_id: int | None) -> None:
     """
     if current().service(new_service_code) is None:
         raise ValueError(f"unknown service {new_service_code!r}")
-    text = _case_text(case.id)
+    text = "\n\n".join(m.body for m in cases.messages(case.id) if m.direction == "inbound")
     if not text.strip():
         return
     triage_queries.add_training_example(text=text, service_code=new_service_code, channel=case.channel,
