@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -91,6 +92,7 @@ def fingerprint(rows: Sequence[TrainingRow]) -> str:
 
 
 def build(rows: Sequence[TrainingRow]) -> Models:
+    started = time.perf_counter()
     texts = [model_text(row.text, row.channel) for row in rows]
     union = features()
     matrix = union.fit_transform(texts)
@@ -100,7 +102,9 @@ def build(rows: Sequence[TrainingRow]) -> Models:
     flags = [row.safeguarding or row.service == "social_care.safeguarding" for row in rows]
     # The pipeline consults urgency only for services that have urgent terms configured.
     urgency = UrgencyModel(vectoriser, matrix, [row.urgent for row in rows])
-    return Models(fingerprint(rows), classifier, SafeguardingModel(vectoriser, matrix, flags), urgency, len(rows))
+    models = Models(fingerprint(rows), classifier, SafeguardingModel(vectoriser, matrix, flags), urgency, len(rows))
+    log.info("triage models built", extra={"rows": len(rows), "seconds": round(time.perf_counter() - started, 2)})
+    return models
 
 
 def save(models: Models, directory: Path) -> Path:
@@ -121,14 +125,15 @@ def load_or_build(rows: Sequence[TrainingRow], directory: Path | None) -> Models
     wanted = fingerprint(rows)
     if wanted in _BUILT:
         return _BUILT[wanted]
-    models = _load(wanted, directory) or build(rows)
+    models = load_saved(wanted, directory) or build(rows)
     if len(_BUILT) >= 4:  # a few partnerships or correction sets per process at most
         _BUILT.pop(next(iter(_BUILT)))
     _BUILT[wanted] = models
     return models
 
 
-def _load(wanted: str, directory: Path | None) -> Models | None:
+def load_saved(wanted: str, directory: Path | None) -> Models | None:
+    """The models saved in `directory` if they were built from the rows with this fingerprint."""
     path = directory / MODEL_FILENAME if directory else None
     if path is not None and path.exists():
         try:

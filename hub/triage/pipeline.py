@@ -60,7 +60,9 @@ class Decision:
             "service": self.service, "authority": self.authority, "disposition": self.disposition,
             "confidence": round(self.confidence, 3), "workflow": self.workflow, "reply": self.reply,
             "explanation": self.explanation, "postcode": self.postcode, "needs": self.needs,
-            "safeguarding": self.safeguarding,
+            "safeguarding": self.safeguarding, "urgent": self.urgent,
+            **({"also": self.data["also"]} if self.data.get("also") else {}),
+            **({"best_guess": self.data["best_guess"]} if self.data.get("best_guess") else {}),
         }
 
 
@@ -172,7 +174,8 @@ class Pipeline:
                 steps.append(f"Could not tell which service this is about with enough confidence{guess}; "
                              f"it goes to {hub.name}'s triage queue rather than a guess.")
                 return Decision(None, hub.code, "escalated", confidence, None,
-                                "Thank you. An adviser will read your message and reply.", steps, postcode=postcode)
+                                "Thank you. An adviser will read your message and reply.", steps, postcode=postcode,
+                                data={"best_guess": best} if best else {})
             steps.append(f"Classified as '{service.name}' ({service.code}) with confidence {confidence:.2f}.")
             also = pred.also
             if also is not None and also[0] == SAFEGUARDING and also[1] >= SAFEGUARDING_SERVICE_CONFIDENCE:
