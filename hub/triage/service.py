@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import Iterable
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 from hub.cases import queries as cases
 from hub.cases.models import PRIORITIES
@@ -51,11 +51,13 @@ def build_pipeline(doc: PartnershipDoc, *, extra: Iterable[triage_model.Training
     """The pipeline with models trained on the partnership, the training set and corrections.
 
     With an app context, corrections come from the database and a fresh saved model in
-    `instance/` is reused; `extra`/`model_dir` let scripts and tests build without one.
+    `instance/` is reused; without one (scripts, unit tests) or with `extra`/`model_dir`
+    given, only what is passed is used.
     """
+    in_app = has_app_context()
     if extra is None:
-        extra = corrections()
-    if model_dir is None and use_saved:
+        extra = corrections() if in_app else []
+    if model_dir is None and use_saved and in_app:
         model_dir = Path(current_app.instance_path)
     rows = triage_model.training_rows(doc, extra)
     models = triage_model.load_or_build(rows, model_dir if use_saved else None)

@@ -12,10 +12,10 @@ import re
 import unicodedata
 
 # Text-speak, abbreviations and frequent misspellings seen in council SMS and web forms.
+# Digits and single letters are left alone ("4" in "4 Church St" is a house number, "B" a band).
 ABBREVIATIONS = {
     "pls": "please", "plz": "please", "plse": "please", "u": "you", "ur": "your", "r": "are",
-    "n": "and", "nt": "not", "y": "why", "c": "see", "2": "to", "4": "for", "b": "be",
-    "wasnt": "was not", "wont": "will not", "cant": "can not", "dont": "do not", "doesnt": "does not",
+    "n": "and", "nt": "not", "wasnt": "was not", "wont": "will not", "cant": "can not", "dont": "do not", "doesnt": "does not",
     "isnt": "is not", "hasnt": "has not", "havent": "have not", "didnt": "did not", "werent": "were not",
     "aint": "is not", "wouldnt": "would not", "couldnt": "could not", "shouldnt": "should not",
     "st": "street", "rd": "road", "ln": "lane", "ave": "avenue", "thx": "thanks", "tx": "thanks",
@@ -27,7 +27,7 @@ ABBREVIATIONS = {
     "govt": "government", "ctax": "council tax", "hb": "housing benefit", "recyc": "recycling",
     "wot": "what", "wat": "what", "wht": "what", "wen": "when", "whn": "when", "wer": "where",
     "hw": "how", "sum1": "someone", "some1": "someone", "any1": "anyone", "no1": "no one",
-    "every1": "everyone", "1": "one", "gr8": "great", "l8": "late", "l8r": "later", "m8": "mate",
+    "every1": "everyone", "gr8": "great", "l8": "late", "l8r": "later", "m8": "mate",
     "yr": "year", "yrs": "years", "mins": "minutes", "hrs": "hours", "abt": "about", "bout": "about",
     "rly": "really", "v": "very", "w": "with", "wiv": "with", "wit": "with", "av": "have", "ive": "i have",
     "im": "i am", "youre": "you are", "theyre": "they are",
