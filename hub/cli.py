@@ -241,7 +241,7 @@ def triage(text: str | None, channel: str, postcode: str | None, at_text: str | 
 
 
 # -- triage model ---------------------------------------------------------------------
-@main.group("triage-model")
+@click.group("triage-model")
 def triage_model_group() -> None:
     """The triage classifiers: build them, and measure them on a labelled set."""
 
@@ -274,3 +274,6 @@ def triage_model_evaluate(path: Any, as_json: bool, no_rules: bool) -> None:
 
     report = evaluate(pipeline(), path, apply_rules=not no_rules)
     click.echo(json.dumps(report.as_dict()) if as_json else format_report(report))
+
+
+main.add_command(triage_model_group)

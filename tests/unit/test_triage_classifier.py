@@ -106,3 +106,19 @@ def test_ordinary_requests_are_not_safeguarding(decide):
     for text in ["when is my bin day", "pothole on the high street", "how do I pay my council tax",
                  "my mum needs help with washing and dressing at home"]:
         assert not decide(text, "web", "WR14 3AB").safeguarding, text
+
+
+def test_a_service_the_citizen_chose_never_skips_the_safeguarding_check(decide):
+    decision = decide("bin day please. my husband hits me when the bins are late", "web", "WR14 3AB",
+                      service="waste.bin_day")
+    assert decision.safeguarding and decision.service == "social_care.safeguarding"
+
+
+def test_partnership_services_go_to_the_hub_and_need_no_postcode(decide):
+    decision = decide("I want to make a complaint about how I was treated on the phone", "web")
+    assert (decision.service, decision.authority, decision.disposition) == ("general.complaint", "HUB", "escalated")
+
+
+def test_faq_service_with_a_postcode_outside_the_partnership_is_signposted(decide):
+    decision = decide("how do I renew my library books", "web", "HR1 1AA")
+    assert (decision.authority, decision.disposition) == ("HEREF", "signposted")
