@@ -16,7 +16,7 @@ from hub.geo import postcodes
 from hub.partnership.routing import Route, route, safeguarding_route
 from hub.partnership.schema import PartnershipDoc, ServiceDef
 from hub.triage.classify import Classifier
-from hub.triage.text import normalise
+from hub.triage.text import normalise, strip_email
 
 # Below this confidence the classifier's answer is a guess: the contact goes to the hub's triage
 # queue instead. Chosen by cross-validation on the training set (see README "Triage accuracy").
@@ -133,6 +133,9 @@ class Pipeline:
     def decide(self, contact: Contact) -> Decision:
         doc, steps = self.doc, []
         at = contact.at or dt.datetime.now(dt.timezone.utc)
+        if contact.channel == "email" and strip_email(contact.text) != contact.text.strip():
+            steps.append("Read the citizen's own words: quoted earlier emails and the signature were set aside "
+                         "for classification (safeguarding checks read everything).")
 
         # 1. Location: an explicit postcode wins over one found in the text.
         postcode = postcodes.normalise(contact.postcode) if contact.postcode else None
