@@ -32,7 +32,7 @@ def main() -> None:
 def register_commands(app: Any) -> None:
     """Put the hub's commands on the app, so `hub X` and `flask --app hub X` are the same."""
     for command in (db_group, partnership_group, users_group, demo_group, serve, worker, sweep_command,
-                    cases_group, triage):
+                    cases_group, triage, triage_model_group):
         app.cli.add_command(command)
 
 
@@ -258,3 +258,41 @@ def triage(text: str | None, channel: str, postcode: str | None, at_text: str | 
             click.echo(line)
         return
     click.echo(run_one(text or "", channel=channel, postcode=postcode, at=_iso(at_text)))
+
+
+# -- triage model ---------------------------------------------------------------------
+@click.group("triage-model")
+def triage_model_group() -> None:
+    """The triage classifiers: build them, and measure them on a labelled set."""
+
+
+@triage_model_group.command("build")
+@click.option("--output", type=click.Path(file_okay=False), help="Directory to write to (default: instance/).")
+@with_appcontext
+def triage_model_build(output: str | None) -> None:
+    """Train on the partnership, the training set and advisers' corrections; save under instance/."""
+    from pathlib import Path
+
+    from hub.partnership.service import current
+    from hub.triage import model
+    from hub.triage.service import corrections
+
+    rows = model.training_rows(current(), corrections())
+    path = model.save(model.build(rows), Path(output or current_app.instance_path))
+    click.echo(f"triage model built from {len(rows)} examples: {path}")
+
+
+@triage_model_group.command("evaluate")
+@click.argument("path", type=click.File("r"))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--no-rules", is_flag=True, help="Score against the labels exactly as written (no relabel rules).")
+@with_appcontext
+def triage_model_evaluate(path: Any, as_json: bool, no_rules: bool) -> None:
+    """Service, authority and disposition accuracy and safeguarding recall on a labelled JSONL file."""
+    from hub.triage.evaluate import evaluate, format_report
+    from hub.triage.service import pipeline
+
+    report = evaluate(pipeline(), path, apply_rules=not no_rules)
+    click.echo(json.dumps(report.as_dict()) if as_json else format_report(report))
+
+

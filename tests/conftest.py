@@ -6,4 +6,5 @@ pytest_plugins = [
     "fixtures.redis",
     "fixtures.staff",
     "fixtures.adviser",
+    "fixtures.triage",
 ]

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select, tuple_, update
 
 from hub.adviser.models import AuditLog
 from hub.auth.access import Scope
-from hub.cases.models import QUEUE_STATUSES, Case, CaseEvent, Message, TrainingExample
+from hub.cases.models import QUEUE_STATUSES, Case, CaseEvent, Message
 from hub.citizens.models import Citizen
 from hub.db import session
 from hub.partnership.models import Authority, Service
@@ -193,13 +193,6 @@ def record_audit(*, user_id: int | None, case_id: int | None, action: str, ip: s
 
 def audit_rows(case_id: int) -> Sequence[AuditLog]:
     return session.scalars(select(AuditLog).where(AuditLog.case_id == case_id).order_by(AuditLog.id)).all()
-
-
-def add_training_example(case: Case, text: str, service_code: str, user_id: int | None) -> None:
-    """Stand-in for hub.triage's record_correction until it lands: one labelled example."""
-    session.add(TrainingExample(text=text, service_code=service_code, channel=case.channel,
-                                case_id=case.id, user_id=user_id, source="adviser"))
-    session.flush()
 
 
 def partner_authorities() -> Sequence[Authority]:

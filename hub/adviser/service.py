@@ -26,6 +26,7 @@ from hub.messaging.service import send_reply
 from hub.partnership.calendar import WorkingCalendar
 from hub.partnership.routing import route
 from hub.partnership.service import current
+from hub.triage.service import record_correction
 
 log = logging.getLogger(__name__)
 QueueFilter = queries.QueueFilter
@@ -209,9 +210,7 @@ def recategorise(actor: Actor, case_id: int, service_code: str) -> Case:
     if case.authority_code != before[1]:
         case.assigned_to_id = None
         case.status = "open" if case.status == "in_progress" else case.status
-    text = "\n\n".join(m.body for m in queries.thread(case) if m.direction == "inbound")
-    if text:
-        queries.add_training_example(case, text, svc.code, actor.user_id)
+    record_correction(case, svc.code, actor.user_id)
     cases.add_event(case, "recategorised", actor=actor.label, user_id=actor.user_id,
                     reason=decided.explain(), service_from=before[0], service_to=svc.code,
                     authority_from=before[1], authority_to=case.authority_code)

@@ -18,7 +18,13 @@ from hub.partnership.schema import PartnershipDoc, ServiceDef
 from hub.triage.classify import Classifier
 from hub.triage.text import normalise, strip_email
 
-MIN_CONFIDENCE = 0.35
+# Below this confidence the classifier's answer is a guess: the contact goes to the hub's triage
+# queue instead. Chosen by cross-validation on the training set (see README "Triage accuracy").
+MIN_CONFIDENCE = 0.2
+SAFEGUARDING = "social_care.safeguarding"
+# The service classifier alone raises a safeguarding concern from this confidence; below it,
+# the dedicated detector (terms, paraphrases, its own high-recall model) decides.
+SAFEGUARDING_SERVICE_CONFIDENCE = 0.5
 DISPOSITIONS = ("self_served", "escalated", "urgent", "signposted", "needs_info")
 
 
@@ -54,7 +60,9 @@ class Decision:
             "service": self.service, "authority": self.authority, "disposition": self.disposition,
             "confidence": round(self.confidence, 3), "workflow": self.workflow, "reply": self.reply,
             "explanation": self.explanation, "postcode": self.postcode, "needs": self.needs,
-            "safeguarding": self.safeguarding,
+            "safeguarding": self.safeguarding, "urgent": self.urgent,
+            **({"also": self.data["also"]} if self.data.get("also") else {}),
+            **({"best_guess": self.data["best_guess"]} if self.data.get("best_guess") else {}),
         }
 
 
@@ -69,19 +77,14 @@ class WorkflowResult:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-SafeguardingCheck = Callable[[PartnershipDoc, str], str | None]
-
-
-def keyword_safeguarding(doc: PartnershipDoc, text: str) -> str | None:
-    """The configured terms; a reason string when one is present."""
-    norm = f" {normalise(text)} "
-    for term in doc.safeguarding.terms:
-        if f" {normalise(term)} " in norm:
-            return f"it contains the safeguarding term '{term}'"
-    return None
+# A safeguarding check: (text, channel) -> a reason when a person may be at risk, else None.
+SafeguardingCheck = Callable[[str, str | None], str | None]
+# An urgency check: (text, channel) -> a reason when a report reads as urgent, else None.
+UrgencyCheck = Callable[[str, str | None], str | None]
 
 
 def urgent_term(service: ServiceDef, text: str) -> str | None:
+    """The first of the service's configured urgent terms found in the message."""
     norm = f" {normalise(text)} "
     for term in service.urgent_terms:
         if f" {normalise(term)} " in norm:
@@ -107,16 +110,32 @@ def _ask_for(needs: list[str]) -> str:
 
 
 class Pipeline:
+    """The decision logic; the models it uses are passed in (see `hub.triage.service.build_pipeline`)."""
+
     def __init__(self, doc: PartnershipDoc, classifier: Classifier,
-                 safeguarding: list[SafeguardingCheck] | None = None):
+                 safeguarding: list[SafeguardingCheck] | None = None, min_confidence: float = MIN_CONFIDENCE,
+                 urgency: UrgencyCheck | None = None):
         self.doc = doc
         self.classifier = classifier
-        self.safeguarding_checks = safeguarding or [keyword_safeguarding]
+        self.safeguarding_checks = safeguarding or []
+        self.min_confidence = min_confidence
+        self.urgency = urgency
+
+    def _urgent(self, service: ServiceDef, contact: Contact) -> str | None:
+        """Why this report is urgent: a configured term, or the urgency model's reading."""
+        term = urgent_term(service, contact.text)
+        if term:
+            return f"The message mentions '{term}', an urgent term for this service."
+        if service.urgent_terms and self.urgency is not None:
+            return self.urgency(contact.text, contact.channel)
+        return None
 
     def decide(self, contact: Contact) -> Decision:
         doc, steps = self.doc, []
-        text = strip_email(contact.text) if contact.channel == "email" else contact.text
         at = contact.at or dt.datetime.now(dt.timezone.utc)
+        if contact.channel == "email" and strip_email(contact.text) != contact.text.strip():
+            steps.append("Read the citizen's own words: quoted earlier emails and the signature were set aside "
+                         "for classification (safeguarding checks read everything).")
 
         # 1. Location: an explicit postcode wins over one found in the text.
         postcode = postcodes.normalise(contact.postcode) if contact.postcode else None
@@ -129,83 +148,132 @@ class Pipeline:
 
         # 2. Safeguarding before anything else: a person at risk is never auto-answered.
         for check in self.safeguarding_checks:
-            reason = check(doc, contact.text)
+            reason = check(contact.text, contact.channel)
             if reason:
-                steps.append(f"Safeguarding concern: {reason}.")
-                routed = safeguarding_route(doc, postcode)
-                steps.extend(routed.explanation)
-                return Decision("social_care.safeguarding", routed.authority_code, "urgent", 1.0, None,
-                                doc.safeguarding.reply, steps, postcode=postcode, safeguarding=True,
-                                urgent=True, routing=routed.explain())
+                return self._safeguarding(reason, postcode, steps)
 
         # 3. Service: chosen by the citizen, or classified from the text.
-        if contact.service and doc.service(contact.service):
-            service, confidence = doc.service(contact.service), 1.0
+        also: tuple[str, float, str] | None = None
+        chosen = doc.service(contact.service) if contact.service else None
+        if chosen is not None:
+            service, confidence = chosen, 1.0
             steps.append(f"The citizen chose the service '{service.name}'.")
         else:
-            pred = self.classifier.predict(text)
-            service = doc.service(pred.service) if pred.service else None
-            confidence = pred.confidence
-            if service is None or confidence < MIN_CONFIDENCE:
+            pred = self.classifier.predict(contact.text, contact.channel)
+            best, confidence = pred.service, pred.confidence
+            if best == SAFEGUARDING and confidence >= SAFEGUARDING_SERVICE_CONFIDENCE:
+                return self._safeguarding(f"the service classifier reads it as a safeguarding concern "
+                                          f"({confidence:.2f})", postcode, steps)
+            if best == SAFEGUARDING:
+                # The dedicated checks above found nothing and the classifier is unsure: its next
+                # choice is the request (noted, so an adviser can see the hesitation).
+                best, confidence = next(((code, p) for code, p in pred.ranked if code != SAFEGUARDING), (None, 0.0))
+                steps.append(f"The service classifier leaned towards safeguarding ({pred.confidence:.2f}) "
+                             "but no safeguarding check agreed.")
+            service = doc.service(best) if best else None
+            if service is None or confidence < self.min_confidence:
                 hub = doc.triage_authority
-                guess = f" (best guess '{pred.service}' at {confidence:.2f})" if pred.service else ""
+                guess = f" (best guess '{best}' at {confidence:.2f})" if best else ""
                 steps.append(f"Could not tell which service this is about with enough confidence{guess}; "
-                             f"it goes to {hub.name}'s triage queue.")
+                             f"it goes to {hub.name}'s triage queue rather than a guess.")
                 return Decision(None, hub.code, "escalated", confidence, None,
-                                "Thank you. An adviser will read your message and reply.", steps, postcode=postcode)
+                                "Thank you. An adviser will read your message and reply.", steps, postcode=postcode,
+                                data={"best_guess": best} if best else {})
             steps.append(f"Classified as '{service.name}' ({service.code}) with confidence {confidence:.2f}.")
+            also = pred.also
+            if also is not None and also[0] == SAFEGUARDING and also[1] >= SAFEGUARDING_SERVICE_CONFIDENCE:
+                return self._safeguarding(f"one part of the message reads as a safeguarding concern "
+                                          f"(\"{also[2]}\")", postcode, steps)
+        if service.code == SAFEGUARDING:
+            return self._safeguarding("the citizen chose the safeguarding service", postcode, steps)
+        decision = self._decide_service(contact, service, confidence, postcode, at, steps)
+        if also is not None:
+            self._mention_second_topic(decision, also)
+        return decision
 
-        # 4. Urgent terms of that service.
-        term = urgent_term(service, contact.text)
-
-        # 5. Route.
+    def _decide_service(self, contact: Contact, service: ServiceDef, confidence: float, postcode: str | None,
+                        at: dt.datetime, steps: list[str]) -> Decision:
+        doc = self.doc
+        term = self._urgent(service, contact)
         routed: Route = route(doc, service, postcode)
         steps.extend(routed.explanation)
         base = dict(service=service.code, confidence=confidence, workflow=service.workflow,
                     postcode=postcode, routing=routed.explain())
 
-        if routed.authority is None:
+        if routed.authority is None and term:
+            hub = doc.triage_authority
+            steps.append(f"{term} The place is unknown, so {hub.name} handles it now.")
+            return Decision(authority=hub.code, disposition="urgent", urgent=True,
+                            reply="Thank you. This has been passed to an adviser as urgent.",
+                            explanation=steps, **base)
+        if routed.authority is None and service.needs:
             needs = ["location"] if "location" in service.needs else ["postcode"]
-            if term:
-                hub = doc.triage_authority
-                steps.append(f"Urgent ('{term}'), but the place is unknown: {hub.name} handles it now.")
-                return Decision(authority=hub.code, disposition="urgent", urgent=True,
-                                reply="Thank you. This has been passed to an adviser as urgent.",
-                                explanation=steps, **base)
             steps.append(f"Asking the citizen for {needs[0]}.")
             return Decision(authority=None, disposition="needs_info", reply=_ask_for(needs),
                             explanation=steps, needs=needs, **base)
+        if routed.authority is None:
+            steps.append("This service needs no postcode: it is answered the same everywhere.")
 
         if term:
-            steps.append(f"The message mentions '{term}', an urgent term for this service.")
+            steps.append(term)
+            assert routed.authority is not None
             if not routed.partner:
-                steps.append("The responsible council is not a partner, so the citizen is told to contact it now.")
-                return Decision(authority=routed.authority_code, disposition="signposted", urgent=True,
+                # The hub cannot put it in a non-partner council's queue: it stays urgent on the
+                # hub's record (for the triage advisers to follow up) and the citizen is told to
+                # ring that council today (docs/decisions/0012).
+                steps.append(f"{routed.authority.name} is not a partner: the citizen is told to contact it today.")
+                return Decision(authority=routed.authority_code, disposition="urgent", urgent=True,
                                 reply=self._signpost_reply(routed, urgent=True), explanation=steps,
                                 signpost=routed.signpost, **base)
             return Decision(authority=routed.authority_code, disposition="urgent", urgent=True,
                             reply=f"Thank you. This has been passed to {routed.authority.name} as urgent.",
                             explanation=steps, **base)
 
-        if not routed.partner:
+        if routed.authority is not None and not routed.partner:
             return Decision(authority=routed.authority_code, disposition="signposted",
                             reply=self._signpost_reply(routed), explanation=steps, signpost=routed.signpost, **base)
 
-        # 6. Self-service where a workflow can finish it.
+        # Self-service where a workflow can finish it.
+        escalate_to = routed.authority or doc.triage_authority
         if service.workflow:
             answer = _workflow(service.workflow)
             if answer is not None:
                 result = answer(doc=doc, service=service, contact=contact, postcode=postcode, route=routed, at=at)
                 steps.append(result.explanation)
-                return Decision(authority=routed.authority_code, disposition=result.disposition,
+                authority = routed.authority_code
+                if authority is None and result.disposition in ("escalated", "urgent"):
+                    authority = escalate_to.code
+                    steps.append(f"With no postcode, {escalate_to.name} handles it.")
+                return Decision(authority=authority, disposition=result.disposition,
                                 reply=result.reply, explanation=steps, needs=result.needs,
                                 urgent=result.disposition == "urgent", data=result.data, **base)
             steps.append(f"The {service.workflow} workflow is not available, so an adviser will handle it.")
 
-        steps.append(f"No automated answer: escalated to {routed.authority.name}'s advisers.")
-        return Decision(authority=routed.authority_code, disposition="escalated",
-                        reply=f"Thank you. {routed.authority.name} will reply within {service.sla.hours} working hours.",
+        steps.append(f"No automated answer: escalated to {escalate_to.name}'s advisers.")
+        return Decision(authority=escalate_to.code, disposition="escalated",
+                        reply=f"Thank you. {escalate_to.name} will reply within {service.sla.hours} working hours.",
                         explanation=steps, **base)
+
+    def _safeguarding(self, reason: str, postcode: str | None, steps: list[str]) -> Decision:
+        steps.append(f"Safeguarding concern: {reason}. No automated answer is given.")
+        routed = safeguarding_route(self.doc, postcode)
+        steps.extend(routed.explanation)
+        return Decision("social_care.safeguarding", routed.authority_code, "urgent", 1.0, None,
+                        self.doc.safeguarding.reply, steps, postcode=postcode, safeguarding=True,
+                        urgent=True, routing=routed.explain())
+
+    def _mention_second_topic(self, decision: Decision, also: tuple[str, float, str]) -> None:
+        """Two topics in one message: the main one is handled, the other is named, not lost."""
+        code, confidence, words = also
+        other = self.doc.service(code)
+        if other is None or code == decision.service:
+            return
+        decision.explanation.append(f"The message also seems to be about '{other.name}' ({code}, "
+                                    f"confidence {confidence:.2f}: \"{words}\"); that part is not handled here.")
+        decision.data["also"] = code
+        if decision.disposition in ("self_served", "needs_info", "signposted"):
+            decision.reply += f" You also mentioned something about {other.name.lower()}: please send that " \
+                              "as a separate message so it reaches the right team."
 
     @staticmethod
     def _signpost_reply(routed: Route, urgent: bool = False) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Iterable
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 from hub.cases import queries as cases
 from hub.cases.models import PRIORITIES
@@ -22,8 +23,11 @@ from hub.messaging.service import send_reply
 from hub.partnership.calendar import WorkingCalendar
 from hub.partnership.schema import PartnershipDoc
 from hub.partnership.service import current
-from hub.triage.classify import KeywordClassifier
+from hub.triage import model as triage_model
+from hub.triage import queries as triage_queries
 from hub.triage.pipeline import Contact, Decision, Pipeline
+from hub.triage.safeguarding import SafeguardingDetector
+from hub.triage.urgency import UrgencyCheck
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +43,47 @@ def pipeline() -> Pipeline:
     return ext["hub.pipeline"]
 
 
-def build_pipeline(doc: PartnershipDoc) -> Pipeline:
-    return Pipeline(doc, KeywordClassifier(doc))
+def corrections() -> list[triage_model.TrainingRow]:
+    """Advisers' re-categorisations, as training rows for the next model build."""
+    return [triage_model.TrainingRow(ex.text, ex.service_code, ex.channel, ex.service_code == "social_care.safeguarding",
+                                     triage_model.CORRECTION_WEIGHT)
+            for ex in triage_queries.training_examples()]
+
+
+def build_pipeline(doc: PartnershipDoc, *, extra: Iterable[triage_model.TrainingRow] | None = None,
+                   model_dir: Path | None = None, use_saved: bool = True) -> Pipeline:
+    """The pipeline with models trained on the partnership, the training set and corrections.
+
+    With an app context, corrections come from the database and a fresh saved model in
+    `instance/` is reused; without one (scripts, unit tests) or with `extra`/`model_dir`
+    given, only what is passed is used.
+    """
+    in_app = has_app_context()
+    if extra is None:
+        extra = corrections() if in_app else []
+    if model_dir is None and use_saved and in_app:
+        model_dir = Path(current_app.instance_path)
+    rows = triage_model.training_rows(doc, extra)
+    models = triage_model.load_or_build(rows, model_dir if use_saved else None)
+    detector = SafeguardingDetector(doc, models.safeguarding)
+    return Pipeline(doc, models.classifier, [detector.check], urgency=UrgencyCheck(models.urgency))
+
+
+def record_correction(case, new_service_code: str, user_id: int | None) -> None:
+    """An adviser re-categorised a case: its text and the right service become training data.
+
+    The next model build learns from it (this process rebuilds on its next triage; other
+    processes when they restart or `hub triage-model build` refreshes the saved model).
+    """
+    if current().service(new_service_code) is None:
+        raise ValueError(f"unknown service {new_service_code!r}")
+    text = "\n\n".join(m.body for m in cases.messages(case.id) if m.direction == "inbound")
+    if not text.strip():
+        return
+    triage_queries.add_training_example(text=text, service_code=new_service_code, channel=case.channel,
+                                        case_id=case.id, user_id=user_id)
+    current_app.extensions.pop("hub.pipeline", None)
+    log.info("training example recorded", extra={"case": case.reference, "service": new_service_code})
 
 
 def _case_text(case_id: int) -> tuple[str, Any]:

@@ -1,0 +1,127 @@
+"""Is a person at risk? Three independent checks, any one of which is enough.
+
+Missing a person at risk is the worst error the hub can make, so safeguarding is never left
+to one list of words: (1) the partnership's configured terms, (2) paraphrase patterns for
+self-harm, domestic abuse, a child at risk and a vulnerable adult being harmed or exploited,
+and (3) a high-recall binary classifier trained on the safeguarding messages against all the
+others, with a deliberately low threshold. False alarms cost an adviser a minute; a miss can
+cost a life.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Sequence
+
+from sklearn.linear_model import LogisticRegression
+
+from hub.partnership.schema import PartnershipDoc
+from hub.triage.classify import Vectoriser, model_text
+from hub.triage.text import normalise
+
+# The binary classifier flags a message at this probability of being a safeguarding concern.
+# Chosen low on purpose (cross-validated on the training set for recall 1.0), see README.
+THRESHOLD = 0.3
+
+
+def _near(first: str, second: str, gap: int = 8) -> str:
+    """Either phrase within `gap` words of the other, in either order."""
+    within = rf"(?:\W+\w+){{0,{gap}}}\W+"
+    return rf"(?:\b(?:{first})\b{within}\b(?:{second})\b|\b(?:{second})\b{within}\b(?:{first})\b)"
+
+
+_HARM = (r"hits?|hitting|hit|beats?|beating|beaten|battering|batters|punch\w*|kick\w*|slap\w*|smack\w*|"
+         r"chok\w*|strangl\w*|shov\w*|push\w*|pushed|grab\w*|throttl\w*|threaten\w*|stab\w*|burn\w*|"
+         r"hurt\w*|attack\w*|assault\w*|touch\w*|rough with|scream\w* at|shouts? at|yell\w* at")
+_FAMILY = (r"mother|father|sister|brother|wife|husband|partner|son|daughter|child|children|kids|baby|friend|"
+           r"grandmother|grandfather|gran|nan|nana|girlfriend|boyfriend|little \w+")
+_VICTIM = rf"me|her|him|them|us|my (?:{_FAMILY})|the (?:kids|children|baby|child)|(?:his|her) (?:{_FAMILY})"
+_CHILD = (r"child|children|kid|kids|baby|babies|toddler|little (?:boy|girl|one|ones|lad)|boy|girl|lad|"
+          r"teenager|teenage|pupil|infant|newborn|i am 1[0-7]|[0-9]+ year old|aged 1?[0-9]")
+_CHILD_RISK = (r"left alone|home alone|unsupervised|on (?:their|his|her) own|alone|hungry|starving|not fed|"
+               r"never fed|no food|very thin|dirty|filthy|neglect\w*|bruis\w*|burns|marks on|screaming|"
+               r"crying for hours|slap\w*|smack\w*|locked (?:in|out)|locks (?:him|her|me) out|out at all hours|"
+               r"out on the street|in the cold|freezing|must not tell|mustnt tell|not allowed to tell|"
+               r"scared to go home|older men|cars with|groom\w*|exploit\w*|never at school|not at school")
+_VULNERABLE = (r"elderly|frail|vulnerable|disabled|disabilities|disability|dementia|alzheimers|"
+               r"memory problems|confused|learning difficult\w*|in (?:his|her|their) [6-9]0s|[6-9][0-9] year old|"
+               r"old (?:man|woman|lady|gentleman|person|chap|boy|girl)|older (?:man|woman|lady|person|people)|"
+               r"pensioner|care home|grandmother|grandfather|gran|nana")
+_EXPLOIT = (r"(?:tak\w*|took|steal\w*|stole|stolen|using|spend\w*) (?:his|her|their) (?:money|pension|benefit\w*|"
+            r"cards?|bank\w*|savings)|cheques?|bank card|signs? over|taken over|moved into|cuckoo\w*|"
+            r"shouts? at|shouting at|scream\w* at|rough|hurt\w*|hits?|slap\w*|bruis\w*|locked|locks|"
+            r"frightened|scared|afraid|neglect\w*|soiled|not eaten|has not eaten|no food|left alone|"
+            r"not been seen|not seen (?:her|him)|have not seen|took (?:her|his) phone|takes (?:her|his) phone")
+
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compile(rx)) for label, rx in (
+    ("self-harm or suicide",
+     r"\b(?:end(?:ing)? (?:it all|it|things|my life|everything)|kill(?:ing)? (?:myself|himself|herself|themselves)|"
+     r"(?:hang|hanging|harm|harming|hurt|hurting|cut|cutting|cuts) (?:myself|himself|herself|themselves)|"
+     r"take (?:all )?(?:my|the|these|those) (?:pills|tablets)|taking all (?:my|the) (?:pills|tablets)|"
+     r"(?:pills|tablets) ready|overdos\w*|(?:want|wanna|going|gonna) (?:to )?(?:die|disappear)|"
+     r"better off (?:dead|without me|if i (?:was|were) not (?:around|here|alive))|no (?:point|reason) (?:in |to )?(?:living|live|anything|going on)|"
+     r"(?:do not|dont|don't) (?:want|wanna) to (?:be here|live|wake up|be alive)|point of living|"
+     r"can not go on|not worth living|jump\w* (?:off|in front)|suicid\w*|self harm\w*)\b"),
+    ("domestic abuse",
+     rf"\b(?:{_HARM}) (?:{_VICTIM})\b|\b(?:domestic (?:abuse|violence)|coercive|controls? (?:all )?(?:my|our) money|"
+     r"(?:will not|wont|not) let me (?:leave|go out|see|out)|scared (?:to go|of going) home|"
+     r"afraid (?:to go|of going) home|(?:he|she|they) (?:broke|fractured|split|cut) my (?:arm|nose|jaw|ribs?|wrist|lip|head)|"
+     r"(?:leave|left|flee|fled) (?:home|the house) with the (?:kids|children|baby)|(?:he|she) (?:found out|knows) where (?:i|we|she) (?:live|am|are|was|were|staying)|lock\w* (?:me|her|him|them) (?:in|out of the house)|not safe at home|fleeing|fled|refuge|"
+     r"threaten\w* (?:to )?(?:kill|stab|hurt)|(?:he|she)ll (?:kill|hurt) me)\b"),
+    ("a child at risk", _near(_CHILD, _CHILD_RISK, 10)),
+    ("a vulnerable adult being harmed or exploited", _near(_VULNERABLE, _EXPLOIT, 12)),
+    ("abuse or exploitation",
+     r"\b(?:abus(?:e|ed|ing|er)|(?<!dog )groom(?:ed|ing)|exploit(?:ed|ing|ation)|sexual(?:ly)?|rape\w*|"
+     r"traffick\w*|modern slavery|forced to work|touching me|touches me|molest\w*|neglected|"
+     r"(?:i|i am|she is|he is|they are|we are|child is|children are|kids are|someone is) "
+     r"(?:at risk|in danger|unsafe|not safe|scared for (?:my|her|his) life))\b"),
+))
+
+
+def configured_terms(doc: PartnershipDoc, norm: str) -> str | None:
+    padded = f" {norm} "
+    for term in doc.safeguarding.terms:
+        if f" {normalise(term)} " in padded:
+            return f"it contains the safeguarding term '{term}'"
+    return None
+
+
+def paraphrase(norm: str) -> str | None:
+    for label, pattern in PATTERNS:
+        if pattern.search(norm):
+            return f"its wording suggests {label}"
+    return None
+
+
+class SafeguardingModel:
+    """A binary classifier: does this read like a safeguarding concern?"""
+
+    def __init__(self, vectoriser: Vectoriser, matrix: Any, flags: Sequence[bool]):
+        # Shares the service classifier's features (built once); only the head differs.
+        self.vectoriser = vectoriser
+        self.model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")
+        self.model.fit(matrix, [bool(f) for f in flags])
+        self._positive = list(self.model.classes_).index(True)
+
+    def probability(self, normalised: str) -> float:
+        return float(self.model.predict_proba(self.vectoriser.transform([normalised]))[0][self._positive])
+
+
+class SafeguardingDetector:
+    """The three checks together; returns the first reason found, or None."""
+
+    def __init__(self, doc: PartnershipDoc, model: SafeguardingModel | None, threshold: float = THRESHOLD):
+        self.doc = doc
+        self.model = model
+        self.threshold = threshold
+
+    def check(self, text: str, channel: str | None = None) -> str | None:
+        # The whole message, quoted history included: a disclosure in an earlier email still counts.
+        norm = normalise(text)
+        reason = configured_terms(self.doc, norm) or paraphrase(norm)
+        if reason:
+            return reason
+        if self.model is not None:
+            probability = self.model.probability(model_text(text, channel))
+            if probability >= self.threshold:
+                return f"the safeguarding classifier rates it {probability:.2f} (flagged from {self.threshold:.2f})"
+        return None

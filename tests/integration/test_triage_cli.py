@@ -1,0 +1,77 @@
+"""`hub triage` (dry run), `hub triage-model`, and learning from advisers' corrections."""
+import json
+
+from hub.cases.service import receive_contact
+from hub.jobs.dispatch import commit_and_dispatch
+
+KEYS = {"service", "authority", "disposition", "confidence", "workflow", "reply", "explanation"}
+
+
+def test_dry_run_prints_the_decision_with_its_reasons(run_cli):
+    result = run_cli("triage", "lamp post flickering all night outside no 12", "--postcode", "WR1 1AB",
+                     "--at", "2026-03-02T10:00:00")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert set(out) >= KEYS
+    assert out["service"] == "roads.street_light" and out["authority"] == "WCC"
+    assert 0 <= out["confidence"] <= 1 and out["disposition"] in {"self_served", "escalated", "urgent", "needs_info"}
+    assert isinstance(out["explanation"], list) and len(out["explanation"]) >= 3
+    assert any("Classified as" in step for step in out["explanation"])
+
+
+def test_jsonl_batch_keeps_input_order_and_ids(run_cli, tmp_path):
+    items = [
+        {"id": "a", "text": "my husband hits me", "channel": "sms"},
+        {"id": "b", "text": "how do I pay my council tax"},
+        {"id": "c", "text": "when is my bin day", "postcode": "WR14 3AB", "at": "2026-03-02T09:00:00+00:00"},
+        {"id": "d", "text": "pothole on the high street", "postcode": "HR1 1AA"},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in items))
+    result = run_cli("triage", "--jsonl", str(path))
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b", "c", "d"]
+    assert lines[0]["service"] == "social_care.safeguarding" and lines[0]["disposition"] == "urgent"
+    assert lines[1]["service"] == "council_tax.payment" and lines[1]["disposition"] != "needs_info"
+    assert lines[2]["authority"] == "MHDC"
+    assert lines[3]["authority"] == "HEREF" and lines[3]["disposition"] == "signposted"
+
+
+def test_evaluate_prints_the_accuracy_figures(run_cli, tmp_path):
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in [
+        {"id": 1, "text": "pothole outside the school", "channel": "web", "postcode": "WR14 3AB",
+         "service": "roads.pothole", "authority": "WCC", "disposition": "escalated", "safeguarding": False},
+        {"id": 2, "text": "i want to end my life", "channel": "sms", "postcode": None,
+         "service": "social_care.safeguarding", "authority": "WCC", "disposition": "urgent", "safeguarding": True},
+    ]))
+    result = run_cli("triage-model", "evaluate", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert figures["messages"] == 2 and figures["safeguarding_recall"] == 1.0
+    assert {"service_accuracy", "authority_accuracy", "disposition_accuracy", "service_confusions"} <= set(figures)
+
+
+def test_build_writes_a_model_file(run_cli, tmp_path):
+    result = run_cli("triage-model", "build", "--output", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "triage-model.joblib").stat().st_size > 10_000
+
+
+def test_an_advisers_correction_changes_the_next_model_build(app):
+    from hub.partnership.service import current
+    from hub.triage import queries
+    from hub.triage.service import build_pipeline, record_correction
+
+    def predicted(text: str) -> str | None:
+        return build_pipeline(current()).classifier.predict(text, "web").service
+
+    similar = "grit bin empty on the hill"
+    before = predicted(similar)
+    assert before != "general.enquiry"
+    got = receive_contact(channel="web", body="the grit bin on our road is empty again", email="g@example.org")
+    commit_and_dispatch()
+    record_correction(got.case, "general.enquiry", user_id=None)
+    [example] = queries.training_examples()
+    assert (example.service_code, example.case_id, example.channel) == ("general.enquiry", got.case.id, "web")
+    assert predicted(similar) == "general.enquiry"

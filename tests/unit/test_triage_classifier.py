@@ -1,0 +1,124 @@
+"""The trained triage models on the messages councils really get."""
+import json
+from pathlib import Path
+
+import pytest
+
+HELDOUT = Path(__file__).resolve().parents[1] / "data" / "triage_heldout.jsonl"
+
+
+@pytest.mark.parametrize("text, channel, service", [
+    ("potholl on the rd outside skool", "sms", "roads.pothole"),  # typos
+    ("my bin wasnt colected 2day pls help", "sms", "waste.missed_bin"),  # text-speak
+    ("wen is my recyclin bin day", "sms", "waste.bin_day"),
+    ("stret lite not wrking outside no 5", "sms", "roads.street_light"),
+    ("how do i renew my libary books", "web", "libraries.renewal"),
+    ("sum1 dumped a load of old tyres n a mattress in the layby", "sms", "environment.fly_tipping"),
+])
+def test_typos_and_text_speak(decide, text, channel, service):
+    assert decide(text, channel, "WR1 1AB").service == service
+
+
+def test_long_email_with_quoted_history_is_classified_by_what_the_citizen_wrote(decide):
+    email = ("Dear Sir/Madam,\n\nI hope you are well. I am writing, not for the first time, because the street "
+             "light outside my house on Albert Road has not come on at night for nearly three weeks now. It is very "
+             "dark when I come back from work and the neighbours have noticed it too. I did ring about it "
+             "but I never heard anything back, so I thought I would try email instead.\n\n"
+             "Kind regards\nJohn Smith\n\nOn Tue, 3 Mar 2026, Worcestershire Hub wrote:\n"
+             "> Thank you for your message about your council tax direct debit.\n")
+    decision = decide(email, "email", "WR14 3AB")
+    assert decision.service == "roads.street_light" and decision.authority == "WCC"
+
+
+def test_two_topics_keep_the_main_request_and_name_the_other(decide):
+    decision = decide("There's a massive pothole on Church Street that has burst my tyre. "
+                      "Also my recycling bin was not emptied on Monday.", "web", "WR14 3AB")
+    assert decision.service == "roads.pothole"
+    assert decision.data["also"] == "waste.missed_bin"
+    assert any("also seems to be about 'Report a missed bin collection'" in step for step in decision.explanation)
+
+
+def test_low_confidence_goes_to_the_hub_triage_queue_not_a_guess(decide):
+    decision = decide("qwerty zxcvb", "sms")
+    assert decision.service is None and decision.authority == "HUB"
+    assert decision.disposition == "escalated"
+    assert "triage queue" in decision.explanation[-1]
+
+
+def test_services_that_need_nothing_never_ask_for_a_postcode(decide):
+    decision = decide("how do I register a death", "web")
+    assert decision.service == "registration.birth_death"
+    assert decision.disposition != "needs_info" and "postcode" not in decision.reply.lower()
+
+
+def test_a_service_that_needs_a_postcode_asks_for_it(decide):
+    decision = decide("when is my bin day", "sms")
+    assert decision.disposition == "needs_info" and decision.needs == ["postcode"]
+
+
+def test_urgent_terms_and_paraphrases_go_to_the_top_of_the_partner_queue(decide):
+    by_term = decide("pothole caused an accident outside the school", "web", "WR14 3AB")
+    assert (by_term.disposition, by_term.authority, by_term.urgent) == ("urgent", "WCC", True)
+    paraphrased = decide("lamp post hit by a van and bent right over the pavement, wires showing", "web", "WR1 1AB")
+    assert paraphrased.disposition == "urgent" and paraphrased.service == "roads.street_light"
+
+
+def test_an_urgent_report_in_a_non_partner_area_is_urgent_and_tells_the_citizen_to_call_today(decide):
+    decision = decide("needles dumped in the park by the swings", "web", "WR10 1AB")
+    assert (decision.service, decision.authority, decision.disposition) == ("environment.fly_tipping", "WYCH", "urgent")
+    assert "contact them today" in decision.reply and decision.signpost["code"] == "WYCH"
+
+
+@pytest.mark.parametrize("text", [
+    "i want to kill myself",  # a configured term
+    "i feel like there is no point anymore, everyone would be better off without me",
+    "been thinking about taking all my tablets tonight",
+    "my boyfriend grabs me by the throat when he's drunk",
+    "he said he'll stab me if i leave",
+    "the kids next door are left on their own all weekend and look hungry",
+    "a toddler was crying for hours in the flat upstairs and nobody came",
+    "the carer keeps taking nan's money and shouts at her",
+    "an elderly man with dementia is locked in his house all day by his son",
+    "my uncle keeps touching me and i dont want him to",
+])
+def test_safeguarding_paraphrases_are_caught(decide, text):
+    decision = decide(text, "sms")
+    assert decision.safeguarding and decision.disposition == "urgent"
+    assert decision.service == "social_care.safeguarding" and decision.workflow is None
+    assert decision.reply.startswith("If you or someone else is in immediate danger call 999")
+
+
+def test_safeguarding_in_any_topic_wins_over_a_self_service_answer(decide):
+    decision = decide("when is my bin day? also my husband hits me and I'm scared", "sms", "WR14 3AB")
+    assert decision.safeguarding and decision.authority == "WCC"
+
+
+def test_safeguarding_recall_on_the_held_out_set_is_one(decide):
+    rows = [json.loads(line) for line in HELDOUT.read_text().splitlines() if line.strip()]
+    at_risk = [row for row in rows if row["safeguarding"]]
+    assert len(at_risk) >= 30
+    missed = [row["id"] for row in at_risk
+              if not decide(row["text"], row["channel"], row["postcode"]).safeguarding]
+    assert missed == []
+
+
+def test_ordinary_requests_are_not_safeguarding(decide):
+    for text in ["when is my bin day", "pothole on the high street", "how do I pay my council tax",
+                 "my mum needs help with washing and dressing at home"]:
+        assert not decide(text, "web", "WR14 3AB").safeguarding, text
+
+
+def test_a_service_the_citizen_chose_never_skips_the_safeguarding_check(decide):
+    decision = decide("bin day please. my husband hits me when the bins are late", "web", "WR14 3AB",
+                      service="waste.bin_day")
+    assert decision.safeguarding and decision.service == "social_care.safeguarding"
+
+
+def test_partnership_services_go_to_the_hub_and_need_no_postcode(decide):
+    decision = decide("I want to make a complaint about how I was treated on the phone", "web")
+    assert (decision.service, decision.authority, decision.disposition) == ("general.complaint", "HUB", "escalated")
+
+
+def test_faq_service_with_a_postcode_outside_the_partnership_is_signposted(decide):
+    decision = decide("how do I renew my library books", "web", "HR1 1AA")
+    assert (decision.authority, decision.disposition) == ("HEREF", "signposted")
