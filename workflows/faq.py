@@ -103,9 +103,30 @@ def best_article(doc: PartnershipDoc, service_code: str, text: str) -> tuple[Art
     return index.articles[i], score, coverage(index.vocab[i], text)
 
 
+_SENTENCE_RE = re.compile(r"(?<=[.?!])\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """The message's sentences of three words or more (greetings and sign-offs drop out)."""
+    return [part.strip() for part in _SENTENCE_RE.split(text) if len(part.strip().split()) >= 3]
+
+
+def best_fit(doc: PartnershipDoc, service_code: str, text: str) -> tuple[Article | None, float, float]:
+    """The best article for the whole message or for any one of its sentences.
+
+    A long email often asks one plain question among greetings and background ("my dad
+    died on Sunday... how do I register his death?"): judged whole, the background drowns
+    the question. Thresholds are unchanged; this only lets a clear question be seen.
+    (Chosen on the training set: FAQ decisions right 78% -> 84%, wrong answers 9 of 68.)
+    """
+    candidates = [best_article(doc, service_code, part) for part in [text, *sentences(text)]]
+    fitting = [c for c in candidates if c[0] is not None and c[1] >= THRESHOLD and c[2] >= MIN_COVERAGE]
+    return max(fitting or candidates[:1], key=lambda c: c[1])
+
+
 def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode: str | None,
            route: Route, at: dt.datetime) -> WorkflowResult:
-    article, score, covered = best_article(doc, service.code, contact.text)
+    article, score, covered = best_fit(doc, service.code, contact.text)
     council = route.authority.name if route.authority else "An adviser"
     if article is None or score < THRESHOLD or covered < MIN_COVERAGE:
         why = (f"the closest article ('{article.question}') has similarity {score:.2f} (at least {THRESHOLD} "
