@@ -46,11 +46,13 @@ def get_case_by_reference(reference: str) -> Case | None:
     return session.scalars(select(Case).where(Case.reference == reference)).first()
 
 
-def find_message(channel: str, direction: str, provider_id: str) -> Message | None:
-    return session.scalars(
-        select(Message).where(Message.channel == channel, Message.direction == direction,
-                              Message.provider_id == provider_id)
-    ).first()
+def find_message(channel: str, direction: str, provider_id: str, *, lock: bool = False) -> Message | None:
+    stmt = select(Message).where(Message.channel == channel, Message.direction == direction,
+                                 Message.provider_id == provider_id)
+    if lock:
+        # Delivery callbacks for one message can race; the second waits and sees the first's write.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(stmt).first()
 
 
 def add_message(case: Case, **values: Any) -> Message:

@@ -1,0 +1,6 @@
+"""Development only: placeholder replaced below."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    return None
