@@ -93,3 +93,12 @@ def list_cases(*, since: dt.datetime | None = None, channel: str | None = None,
     if authority:
         stmt = stmt.where(Case.authority_code == authority)
     return session.scalars(stmt).all()
+
+
+def citizen_messages(citizen_id: int, *, channel: str | None = None, limit: int = 50) -> Sequence[Message]:
+    """A citizen's latest messages across their cases, oldest first (a conversation view)."""
+    stmt = (select(Message).join(Case, Case.id == Message.case_id).where(Case.citizen_id == citizen_id)
+            .order_by(Message.created_at.desc(), Message.id.desc()).limit(limit))
+    if channel:
+        stmt = stmt.where(Message.channel == channel)
+    return list(reversed(session.scalars(stmt).all()))
