@@ -11,6 +11,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from channels.sms import devphone
+from channels.sms.routes import public
 from channels.sms.phone import to_e164
 from hub.partnership.service import current
 
@@ -24,6 +25,7 @@ class TextForm(FlaskForm):
 
 
 @bp.route("", methods=["GET", "POST"])
+@public  # development only: registered when HUB_ENV=development
 def phone():  # type: ignore[no-untyped-def]
     form = TextForm(phone=request.args.get("phone") or DEFAULT_PHONE)
     status = None

@@ -176,3 +176,15 @@ def test_status_reveals_only_the_senders_own_case(text_hub):
     assert "could not find" in theirs and "adviser" not in theirs
     typo = text_hub("STATUS " + case.reference[:-1] + ("A" if case.reference[-1] != "A" else "B")).get_data(as_text=True)
     assert "not one of our references" in typo
+
+
+def test_text_is_committed_before_the_answer_and_triaged_after_it(sms_app, twilio_stub):
+    """Twilio hears back before triage runs (it waits 15 s at most); nothing is lost in between."""
+    params = _params("Dog barking all night next door WR1 1AB")
+    resp = sms_app.test_client().post(PATH, data=params, headers={"X-Twilio-Signature": sign(params, PATH)})
+    assert resp.status_code == 200
+    (case,) = _cases()
+    assert case.status == "new" and twilio_stub.messages == []  # answered; triage not run yet
+    resp.close()  # the server has sent the answer
+    (case,) = _cases()
+    assert case.status == "open" and len(twilio_stub.messages) == 1
