@@ -49,7 +49,6 @@ def handle_inbound(*, message_sid: str, from_number: str, body: str) -> str | No
     if phone is None and command.kind in ("stop", "start", "status"):
         log.warning("command from a number that is not a phone ignored", extra={"command": command.kind})
         return None
-    assert phone is not None or command.kind in ("help", "bin", "text")
     extra = {"from": mask(phone), "command": command.kind, "sid": message_sid}
     if command.kind == "stop":
         # Twilio confirms the opt-out itself and would block any reply of ours.
