@@ -75,7 +75,7 @@ def help_text() -> str:
     doc = current()
     return (f"{doc.partnership.name}: text us your question or problem, with your postcode. "
             "BIN and your postcode for your next collections. STATUS and your reference for news "
-            "of a case. STOP to stop texts, START to restart.")
+            "of a case. PERSON to reach an adviser. STOP to stop texts, START to restart.")
 
 
 def status_reply(phone: str, typed: str | None) -> str:

@@ -5,7 +5,7 @@ Twilio account (see channels.sms.devphone for how the texts travel).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -35,8 +35,10 @@ def phone():  # type: ignore[no-untyped-def]
         if status == 200:
             return redirect(url_for("sms_simulator.phone", phone=number))
     number = to_e164(form.phone.data) or DEFAULT_PHONE
+    settings = current_app.config["HUB_SETTINGS"]
+    live = bool(settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from)
     return render_template("sms/phone.html", form=form, phone=number, bubbles=devphone.conversation(number),
-                           status=status, hub_number=current().partnership.sms_number or "")
+                           status=status, hub_number=current().partnership.sms_number or "", live=live)
 
 
 def init_app(app: Flask) -> None:
