@@ -46,29 +46,33 @@ def handle_inbound(*, message_sid: str, from_number: str, body: str) -> str | No
     command = keywords.parse(body)
     if command.kind == "yes":
         command = keywords.Command("start") if sms_opted_out(phone) else keywords.Command("text")
-    if phone is None and command.kind in ("stop", "start", "status"):
-        log.warning("command from a number that is not a phone ignored", extra={"command": command.kind})
-        return None
     extra = {"from": mask(phone), "command": command.kind, "sid": message_sid}
-    if command.kind == "stop":
-        # Twilio confirms the opt-out itself and would block any reply of ours.
-        set_sms_opt_out(phone, True)  # type: ignore[arg-type]
-        log.info("sms STOP", extra=extra)
-        return None
-    if command.kind == "start":
-        set_sms_opt_out(phone, False)  # type: ignore[arg-type]
-        log.info("sms START", extra=extra)
-        return f"You will get texts from {current().partnership.name} again. Text STOP to stop them."
     if command.kind == "help":
         log.info("sms HELP", extra=extra)
         return help_text()
-    if command.kind == "status":
-        return status_reply(phone, command.argument)  # type: ignore[arg-type]
+    if command.kind in ("stop", "start", "status"):
+        if phone is None:
+            log.warning("sms command from something that is not a phone number ignored", extra=extra)
+            return None
+        return _phone_command(command, phone, extra)
     got = receive_contact(channel="sms", body=body, sender=phone or from_number[:254], provider_id=message_sid,
                           phone=phone, postcode=command.argument if command.kind == "bin" else None,
                           chosen_service="waste.bin_day" if command.kind == "bin" else None)
     log.info("sms contact", extra={**extra, "case": got.case.reference, "duplicate": got.duplicate})
     return None
+
+
+def _phone_command(command: keywords.Command, phone: str, extra: dict[str, object]) -> str | None:
+    if command.kind == "stop":
+        # Twilio confirms the opt-out itself and would block any reply of ours.
+        set_sms_opt_out(phone, True)
+        log.info("sms STOP", extra=extra)
+        return None
+    if command.kind == "start":
+        set_sms_opt_out(phone, False)
+        log.info("sms START", extra=extra)
+        return f"You will get texts from {current().partnership.name} again. Text STOP to stop them."
+    return status_reply(phone, command.argument)
 
 
 def help_text() -> str:

@@ -191,3 +191,13 @@ def test_text_is_committed_before_the_answer_and_triaged_after_it(sms_app, twili
     resp.close()  # the server has sent the answer
     (case,) = _cases()
     assert case.status == "open" and len(twilio_stub.messages) == 1
+
+
+def test_sender_that_is_not_a_phone_number_is_stored_without_a_citizen(text_hub):
+    assert text_hub("STOP", from_="ALERTS").status_code == 200
+    assert _count(Citizen) == 0
+    text_hub("Dog barking all night next door WR1 1AB", from_="ALERTS")
+    (case,) = _cases()
+    assert case.citizen_id is None
+    (msg,) = [m for m in queries.messages(case.id) if m.direction == "inbound"]
+    assert msg.sender == "ALERTS"
