@@ -7,4 +7,5 @@ pytest_plugins = [
     "fixtures.staff",
     "fixtures.adviser",
     "fixtures.triage",
+    "fixtures.twilio_stub",
 ]

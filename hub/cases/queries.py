@@ -46,11 +46,13 @@ def get_case_by_reference(reference: str) -> Case | None:
     return session.scalars(select(Case).where(Case.reference == reference)).first()
 
 
-def find_message(channel: str, direction: str, provider_id: str) -> Message | None:
-    return session.scalars(
-        select(Message).where(Message.channel == channel, Message.direction == direction,
-                              Message.provider_id == provider_id)
-    ).first()
+def find_message(channel: str, direction: str, provider_id: str, *, lock: bool = False) -> Message | None:
+    stmt = select(Message).where(Message.channel == channel, Message.direction == direction,
+                                 Message.provider_id == provider_id)
+    if lock:
+        # Delivery callbacks for one message can race; the second waits and sees the first's write.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(stmt).first()
 
 
 def add_message(case: Case, **values: Any) -> Message:
@@ -135,3 +137,12 @@ def waiting_for_answer(asked_before: dt.datetime, limit: int = 500) -> Sequence[
         select(Case).where(Case.status == "needs_info", Case.updated_at < asked_before)
         .order_by(Case.id).limit(limit)
     ).all()
+
+
+def citizen_messages(citizen_id: int, *, channel: str | None = None, limit: int = 50) -> Sequence[Message]:
+    """A citizen's latest messages across their cases, oldest first (a conversation view)."""
+    stmt = (select(Message).join(Case, Case.id == Message.case_id).where(Case.citizen_id == citizen_id)
+            .order_by(Message.created_at.desc(), Message.id.desc()).limit(limit))
+    if channel:
+        stmt = stmt.where(Message.channel == channel)
+    return list(reversed(session.scalars(stmt).all()))

@@ -34,3 +34,8 @@ def find_or_create(*, name: str | None, email: str | None, phone: str | None) ->
 
 def get(citizen_id: int) -> Citizen | None:
     return session.get(Citizen, citizen_id)
+
+
+def find_by_phone(phone: str) -> Citizen | None:
+    """The citizen with this E.164 number (the oldest, should two records share it)."""
+    return session.scalars(select(Citizen).where(Citizen.phone == phone).order_by(Citizen.id).limit(1)).first()

@@ -1,0 +1,1 @@
+"""SMS through Twilio: the inbound webhook, delivery callbacks and the outbound sender."""
