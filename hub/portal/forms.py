@@ -7,6 +7,7 @@ import phonenumbers
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from hub.geo import postcodes
@@ -20,7 +21,9 @@ def uk_phone(text: str | None) -> str | None:
         number = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    # "Possible" rather than "valid": Ofcom's drama ranges (07700 900xxx), used in demos and
+    # tests, are not allocated, and a mistyped digit is caught by the length rules anyway.
+    if not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -61,8 +64,8 @@ class AddressForm(StepForm):
 
 class BinTypeForm(StepForm):
     bin_type = RadioField("Which bin was not collected?", widget=GovRadioInput(),
-                          choices=[("general", "General waste"), ("recycling", "Recycling"),
-                                   ("garden", "Garden waste")],
+                          choices=[SelectChoice("general", "General waste"), SelectChoice("recycling", "Recycling"),
+                                   SelectChoice("garden", "Garden waste")],
                           validators=[DataRequired("Select which bin was not collected")])
 
 

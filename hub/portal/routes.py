@@ -82,7 +82,7 @@ def journey_start(journey: str) -> Response:
 
 
 @bp.route("/report/<journey>/<step>", methods=["GET", "POST"])
-@rate_limit("30 per 10 minutes", scope="portal-journey")
+@rate_limit("60 per 10 minutes", scope="portal-journey")
 def journey_step(journey: str, step: str) -> Any:
     chosen = _journey(journey)
     if step not in chosen.steps:
