@@ -1,8 +1,9 @@
 """Web security for every screen: CSRF, security headers with a strict CSP, rate limits.
 
-One place decides which URLs are machine-to-machine: provider webhooks and the Open311 API
-authenticate by signature, token or API key, never by a browser session, so they carry no
-CSRF token. Everything else that changes state must.
+CSRF protection for every form is decided in one place. Provider webhooks (/channels/…) and
+the Open311 API authenticate each request themselves (signatures, bearer tokens, API keys)
+and carry no browser session, so they are the only paths exempt. Everything else that
+changes state needs a valid token.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 log = logging.getLogger(__name__)
 
 # Machine-to-machine endpoints (signed webhooks, token-authenticated APIs): no CSRF token.
-CSRF_EXEMPT_PREFIXES = ("/channels/", "/open311/", "/healthz")
+CSRF_EXEMPT_PREFIXES = ("/channels/", "/open311/")
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 csrf = CSRFProtect()
@@ -54,11 +55,11 @@ def init_app(app: Flask) -> None:
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_ENABLED=True,
         WTF_CSRF_SSL_STRICT=settings.secure_cookies,
-        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; a slow form-filler is not an attacker
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_SWALLOW_ERRORS=True,  # a Redis outage must not lock citizens out of the portal
         RATELIMIT_KEY_PREFIX="hub-limits",
     )
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     csrf.init_app(app)
     limiter = Limiter(get_remote_address, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
     limiter.init_app(app)

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, session, url_for
 
+from hub.auth.access import public
 from hub.partnership.service import current
 from hub.portal import catalogue, service
 from hub.portal.forms import FORMS, NotAnsweredForm, ReplyForm, TrackForm
@@ -54,6 +55,7 @@ def _spam() -> Response:
 
 
 @bp.get("/")
+@public
 def start() -> str:
     doc = current()
     query = request.args.get("q", "").strip()[:200]
@@ -63,6 +65,7 @@ def start() -> str:
 
 
 @bp.get("/services/<code>")
+@public
 def service_page(code: str) -> str:
     page = catalogue.page(current(), code)
     if page is None:
@@ -71,6 +74,7 @@ def service_page(code: str) -> str:
 
 
 @bp.get("/report/<journey>")
+@public
 def journey_start(journey: str) -> Response:
     chosen = _journey(journey)
     answers: dict[str, Any] = {}
@@ -82,6 +86,7 @@ def journey_start(journey: str) -> Response:
 
 
 @bp.route("/report/<journey>/<step>", methods=["GET", "POST"])
+@public
 @rate_limit("60 per 10 minutes", scope="portal-journey")
 def journey_step(journey: str, step: str) -> Any:
     chosen = _journey(journey)
@@ -115,6 +120,7 @@ def journey_step(journey: str, step: str) -> Any:
 
 
 @bp.get("/confirmation/<reference>")
+@public
 def confirmation(reference: str) -> str:
     if not _may_see(reference):
         abort(404)
@@ -125,6 +131,7 @@ def confirmation(reference: str) -> str:
 
 
 @bp.post("/confirmation/<reference>/not-answered")
+@public
 @rate_limit("10 per 10 minutes", scope="portal-escalate")
 def not_answered(reference: str) -> Response:
     if not _may_see(reference) or not NotAnsweredForm().validate_on_submit():
@@ -134,6 +141,7 @@ def not_answered(reference: str) -> Response:
 
 
 @bp.get("/confirmation/<reference>/escalated")
+@public
 def escalated(reference: str) -> str:
     if not _may_see(reference):
         abort(404)
@@ -144,6 +152,7 @@ def escalated(reference: str) -> str:
 
 
 @bp.get("/bin-day/<postcode>.ics")
+@public
 def bin_calendar(postcode: str) -> Response:
     feed = service.calendar(postcode)
     if feed is None:
@@ -158,6 +167,7 @@ def _reference_key() -> str:
 
 
 @bp.route("/track", methods=["GET", "POST"])
+@public
 @rate_limit("10 per 15 minutes", scope="portal-track", key=_reference_key)
 def track() -> Any:
     form = TrackForm()
@@ -173,6 +183,7 @@ def track() -> Any:
 
 
 @bp.route("/track/<reference>", methods=["GET", "POST"])
+@public
 @rate_limit("20 per 10 minutes", scope="portal-reply")
 def tracked(reference: str) -> Any:
     if not _may_see(reference):
@@ -191,11 +202,13 @@ def tracked(reference: str) -> Any:
 
 
 @bp.get("/accessibility")
+@public
 def accessibility() -> str:
     return render_template("portal/accessibility.html")
 
 
 @bp.get("/privacy")
+@public
 def privacy() -> str:
     return render_template("portal/privacy.html")
 
