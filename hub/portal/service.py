@@ -26,6 +26,7 @@ from hub.partnership.service import current
 from hub.portal.forms import uk_phone
 from hub.portal.journeys import Journey, contact_text
 from hub.triage.pipeline import Contact
+from hub.triage.service import pipeline
 
 log = logging.getLogger(__name__)
 
@@ -96,16 +97,27 @@ def outcome(reference: str) -> Outcome | None:
     authority = doc.authority(case.authority_code) if case.authority_code else None
     triage = case.triage or {}
     journey = (case.details or {}).get("portal_journey")
+    safeguarding = bool(triage.get("safeguarding"))
+    reply_text = reply.body if reply else None
+    if case.status == "new" and _at_risk(case):
+        # Triage has not run yet (jobs on a busy worker): a person at risk still sees how to
+        # get help now, from the same checks triage will apply.
+        safeguarding, reply_text = True, doc.safeguarding.reply
     return Outcome(
         reference=case.reference, status=STATUS_TEXT.get(case.status, case.status),
-        disposition=case.disposition, reply=reply.body if reply else None,
-        safeguarding=bool(triage.get("safeguarding")),
+        disposition=case.disposition, reply=reply_text, safeguarding=safeguarding,
         signpost=authority if case.disposition == "signposted" else None,
         authority=authority, sla_due_at=case.sla_due_at,
         can_escalate=case.disposition == "self_served" and journey not in ("bin_day",),
         bin_day_postcode=case.postcode if case.service_code == "waste.bin_day" and case.postcode else None,
         needs=list(triage.get("needs") or []),
     )
+
+
+def _at_risk(case: Case) -> bool:
+    doc = current()
+    text = "\n".join(m.body for m in cases.messages(case.id) if m.direction == "inbound")
+    return any(check(doc, text) for check in pipeline().safeguarding_checks)
 
 
 def _to_advisers(case: Case, *, kind: str, reason: str) -> None:
@@ -178,9 +190,14 @@ def tracked(reference: str) -> Tracked | None:
     doc = current()
     council = doc.authority(case.authority_code).name if case.authority_code and doc.authority(case.authority_code) \
         else doc.partnership.name
-    history = [("You" if m.direction == "inbound" else council, m.body, m.created_at)
-               for m in cases.messages(case.id)
-               if m.public and (m.direction == "inbound" or m.channel == "web")]
+    history: list[tuple[str, str, dt.datetime]] = []
+    for m in cases.messages(case.id):
+        if not m.public:
+            continue
+        who = "You" if m.direction == "inbound" else council
+        if history and history[-1][:2] == (who, m.body):
+            continue  # the same confirmation sent by email and by text
+        history.append((who, m.body, m.created_at))
     return Tracked(case.reference, STATUS_TEXT.get(case.status, case.status), case.summary, case.created_at, history)
 
 
@@ -198,8 +215,6 @@ def add_reply(reference: str, text: str) -> None:
 
 def collections(postcode: str) -> list[dict[str, Any]]:
     """Next bin collections for a postcode, from the bin-day workflow (through triage)."""
-    from hub.triage.service import pipeline
-
     canonical = postcodes.normalise(postcode)
     if canonical is None:
         return []

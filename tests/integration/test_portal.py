@@ -192,3 +192,23 @@ def test_bin_day_calendar(app: Any, client: Any) -> None:
         assert feed.mimetype == "text/calendar" and body.startswith("BEGIN:VCALENDAR")
         assert "BEGIN:VEVENT" in body
     assert count_cases() == 0  # looking up a calendar is not a contact
+
+
+def test_safeguarding_words_show_how_to_get_help_now(app: Any, client: Any) -> None:
+    ref = submit_other(client, "I am not safe at home, he hits me")
+    page = client.get(f"/confirmation/{ref}").get_data(as_text=True)
+    assert "Get help now" in page and "Samaritans" in page
+    case = queries.get_case_by_reference(ref)
+    assert case.disposition == "urgent"
+
+
+def test_help_is_shown_before_triage_has_run(database_url: str, redis_url: str, new_app: Any) -> None:
+    # With Redis, triage waits for a worker; the confirmation page must not wait for it.
+    queued = new_app(database_url, REDIS_URL=redis_url)
+    with queued.app_context():
+        visitor = queued.test_client()
+        ref = submit_other(visitor, "I want to end my life")
+        case = queries.get_case_by_reference(ref)
+        assert case.status == "new"
+        page = visitor.get(f"/confirmation/{ref}").get_data(as_text=True)
+        assert "Get help now" in page and "116 123" in page
