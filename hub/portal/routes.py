@@ -23,6 +23,15 @@ bp = Blueprint("portal", __name__)
 MAX_REMEMBERED = 10
 
 
+@bp.context_processor
+def _navigation() -> dict[str, Any]:
+    path = request.path
+    return {"navigation": [
+        {"href": url_for("portal.start"), "text": "Services", "active": path == "/" or path.startswith("/services/")},
+        {"href": url_for("portal.track"), "text": "Track a case", "active": path.startswith("/track")},
+    ]}
+
+
 def _journey(name: str) -> Journey:
     journey = JOURNEYS.get(name)
     if journey is None:
