@@ -65,7 +65,9 @@ def submit(journey: Journey, answers: dict[str, Any]) -> str:
                                name=answers.get("name") or None, email=email, phone=phone,
                                chosen_service=chosen, location_text=location)
     case = received.case
-    case.details = {**(case.details or {}), "portal_journey": journey.name}
+    # What the citizen told us in answer to our questions, as the workflows read it.
+    answered = {k: answers[k] for k in ("address", "bin_type") if answers.get(k)}
+    case.details = {**(case.details or {}), **answered, "portal_journey": journey.name}
     _confirm(case, journey, email=email, phone=phone)
     log.info("portal contact submitted", extra={"case": case.reference, "journey": journey.name})
     return case.reference
@@ -209,6 +211,8 @@ def add_reply(reference: str, text: str) -> None:
     case = cases.get_case(case.id, lock=True)
     assert case is not None
     receive_contact(channel="web", body=text, case=case)
+    if case.status == "needs_info":
+        return  # an answer to our question: triage takes it up again, as for email and SMS
     _to_advisers(case, kind="reopened" if case.status in ("resolved", "closed") else "citizen_replied",
                  reason="The citizen added information from the tracking page.")
 
