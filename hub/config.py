@@ -18,6 +18,14 @@ class ConfigError(RuntimeError):
     """A setting is missing or malformed; start-up stops with this message."""
 
 
+def _count(name: str, raw: str | None) -> int:
+    if raw is None:
+        return 0
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(f"{name} must be a number of proxies from 0 to 5, not {raw!r}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str
@@ -42,6 +50,9 @@ class Settings:
     imap_username: str | None = None
     imap_password: str | None = None
     imap_folder: str = "INBOX"
+    # Reverse proxies in front of the hub (0: none). Rate limits count per client address,
+    # which only the proxy knows (X-Forwarded-For).
+    proxy_count: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -117,4 +128,5 @@ class Settings:
             imap_username=opt("IMAP_USERNAME"),
             imap_password=opt("IMAP_PASSWORD"),
             imap_folder=opt("IMAP_FOLDER") or "INBOX",
+            proxy_count=_count("HUB_PROXY_COUNT", opt("HUB_PROXY_COUNT")),
         )

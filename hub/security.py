@@ -61,6 +61,12 @@ def init_app(app: Flask) -> None:
     )
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     csrf.init_app(app)
+    if settings.proxy_count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Trust exactly as many proxies as configured: more would let a client forge its address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count,  # type: ignore[method-assign]
+                                x_proto=settings.proxy_count, x_host=settings.proxy_count)
     limiter = Limiter(get_remote_address, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
     limiter.init_app(app)
     app.extensions["hub.limiter"] = limiter

@@ -212,3 +212,16 @@ def test_help_is_shown_before_triage_has_run(database_url: str, redis_url: str, 
         assert case.status == "new"
         page = visitor.get(f"/confirmation/{ref}").get_data(as_text=True)
         assert "Get help now" in page and "116 123" in page
+
+
+def test_behind_a_proxy_limits_count_each_citizen_separately(database_url: str, new_app: Any) -> None:
+    proxied = new_app(database_url, HUB_PROXY_COUNT="1")
+    with proxied.app_context():
+        visitor = proxied.test_client()
+
+        def attempt(address: str) -> int:
+            return visitor.post("/track", data={"csrf_token": token(visitor, "/track"), "reference": "",
+                                                "contact": ""}, headers={"X-Forwarded-For": address}).status_code
+
+        assert [attempt("198.51.100.7") for _ in range(11)][-1] == 429
+        assert attempt("198.51.100.8") == 400  # another citizen is not locked out
