@@ -48,6 +48,10 @@ class StepForm(FlaskForm):
     def is_spam(self) -> bool:
         return bool(self.website.data)
 
+    def answers(self) -> dict[str, Any]:
+        """The citizen's answers on this page, without the button, token and trap."""
+        return {k: v for k, v in self.data.items() if k not in ("submit", "website", "csrf_token")}
+
 
 class PostcodeForm(StepForm):
     postcode = StringField("What is your postcode?", widget=GovTextInput(),

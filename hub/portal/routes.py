@@ -109,18 +109,19 @@ def journey_step(journey: str, step: str) -> Any:
     if form.validate_on_submit():
         if form.is_spam:
             return _spam()
-        if step == "check" or (step == chosen.steps[-1]):
-            if step != "check":
-                answers.update({k: v for k, v in form.data.items() if k not in ("submit", "website", "csrf_token")})
+        answers.update(form.answers())
+        if step == "contact":
+            answers["contact_done"] = True
+        following = chosen.next_step(step)
+        if following is None:  # "Check your answers" (or a one-question look-up) sends it
             reference = service.submit(chosen, answers)
             _save(chosen, {})
             _remember("cases", reference)
             return redirect(url_for("portal.confirmation", reference=reference))
-        answers.update({k: v for k, v in form.data.items() if k not in ("submit", "website", "csrf_token")})
-        if step == "contact":
-            answers["contact_done"] = True
         _save(chosen, answers)
-        return redirect(url_for("portal.journey_step", journey=journey, step=chosen.next_step(step)))
+        if request.args.get("from") == "check" and first_missing(chosen, answers) is None:
+            following = "check"  # a changed answer goes straight back to the summary
+        return redirect(url_for("portal.journey_step", journey=journey, step=following))
     back = chosen.previous_step(step)
     back_url = url_for("portal.journey_step", journey=journey, step=back) if back else url_for("portal.start")
     status = 400 if request.method == "POST" else 200

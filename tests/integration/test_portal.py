@@ -225,3 +225,15 @@ def test_behind_a_proxy_limits_count_each_citizen_separately(database_url: str, 
 
         assert [attempt("198.51.100.7") for _ in range(11)][-1] == 429
         assert attempt("198.51.100.8") == 400  # another citizen is not locked out
+
+
+def test_changing_an_answer_returns_to_check_your_answers(app: Any, client: Any) -> None:
+    client.get("/report/pothole")
+    post(client, "/report/pothole/location", postcode="WR14 3AB", location="by the school")
+    post(client, "/report/pothole/description", description="deep hole")
+    post(client, "/report/pothole/contact")
+    check = client.get("/report/pothole/check").get_data(as_text=True)
+    assert "/report/pothole/description?from=check" in check
+    changed = post(client, "/report/pothole/description?from=check", description="very deep hole")
+    assert changed.location.endswith("/report/pothole/check")
+    assert "very deep hole" in client.get("/report/pothole/check").get_data(as_text=True)
