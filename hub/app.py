@@ -37,7 +37,6 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,
     )
-    app.jinja_env.undefined = __import__("jinja2").StrictUndefined
     logging.basicConfig(level=logging.INFO if settings.env != "test" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
@@ -47,11 +46,12 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     db.init_app(app, settings.database_url)
     app.extensions["hub.partnership"], _ = read(settings.partnership_path)
 
-    from hub import security
+    from hub import frontend, security
     from hub.health.routes import bp as health_bp
     from hub.web import register_commit_hooks
 
-    security.init_app(app)
+    frontend.init_app(app)  # GOV.UK Frontend templates; strict undefined (see hub/frontend.py)
+    security.init_app(app)  # CSRF (webhooks exempt), security headers, rate limiter
     app.register_blueprint(health_bp)
     register_commit_hooks(app)
     _register_optional_blueprints(app)

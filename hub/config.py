@@ -18,6 +18,14 @@ class ConfigError(RuntimeError):
     """A setting is missing or malformed; start-up stops with this message."""
 
 
+def _count(name: str, raw: str | None) -> int:
+    if raw is None:
+        return 0
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(f"{name} must be a number of proxies from 0 to 5, not {raw!r}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str
@@ -45,6 +53,9 @@ class Settings:
     open311_api_keys: tuple[str, ...] = ()
     # A case waiting for the citizen's answer (needs_info) goes to advisers after this long.
     needs_info_timeout_hours: int = 48
+    # Reverse proxies in front of the hub (0: none). Rate limits count per client address,
+    # which only the proxy knows (X-Forwarded-For).
+    proxy_count: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -126,4 +137,5 @@ class Settings:
             imap_folder=opt("IMAP_FOLDER") or "INBOX",
             open311_api_keys=tuple(k.strip() for k in (opt("HUB_OPEN311_API_KEYS") or "").split(",") if k.strip()),
             needs_info_timeout_hours=int(timeout_raw),
+            proxy_count=_count("HUB_PROXY_COUNT", opt("HUB_PROXY_COUNT")),
         )

@@ -8,4 +8,5 @@ pytest_plugins = [
     "fixtures.adviser",
     "fixtures.triage",
     "fixtures.twilio_stub",
+    "fixtures.browser",
 ]

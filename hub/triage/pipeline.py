@@ -130,6 +130,14 @@ class Pipeline:
             return self.urgency(contact.text, contact.channel)
         return None
 
+    def safeguarding_concern(self, text: str, channel: str | None = None) -> str | None:
+        """Why this text may mean someone is at risk (the first check that fires), or None."""
+        for check in self.safeguarding_checks:
+            reason = check(text, channel)
+            if reason:
+                return reason
+        return None
+
     def decide(self, contact: Contact) -> Decision:
         doc, steps = self.doc, []
         at = contact.at or dt.datetime.now(dt.timezone.utc)
@@ -147,10 +155,9 @@ class Pipeline:
                 steps.append(f"Found the postcode {postcode} in the message.")
 
         # 2. Safeguarding before anything else: a person at risk is never auto-answered.
-        for check in self.safeguarding_checks:
-            reason = check(contact.text, contact.channel)
-            if reason:
-                return self._safeguarding(reason, postcode, steps)
+        reason = self.safeguarding_concern(contact.text, contact.channel)
+        if reason:
+            return self._safeguarding(reason, postcode, steps)
 
         # 3. Service: chosen by the citizen, or classified from the text.
         also: tuple[str, float, str] | None = None
