@@ -44,7 +44,10 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     from hub.partnership.schema import read
 
     db.init_app(app, settings.database_url)
-    app.extensions["hub.partnership"], _ = read(settings.partnership_path)
+    from hub.partnership.service import install
+
+    doc, _raw = read(settings.partnership_path)
+    install(app, doc, None)  # the file until a loaded partnership is found in the database
 
     from hub import frontend, security
     from hub.health.routes import bp as health_bp

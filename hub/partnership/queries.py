@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Engine
 
 from hub.db import session
 from hub.partnership.models import Authority, ContactCost, Partnership, PostcodeSector, Service
@@ -31,6 +32,20 @@ def replace_sectors(mapping: dict[str, str]) -> None:
 
 def remove_other_partnerships(code: str) -> None:
     session.execute(delete(Partnership).where(Partnership.code != code))
+
+
+def loaded_document(engine: Engine, known_sha: str | None) -> tuple[str, dict[str, Any]] | None:
+    """The loaded partnership document when its hash differs from `known_sha`, else None.
+
+    Uses its own short connection, never the request's session: a failed check must not
+    abort the unit of work it happens to run in.
+    """
+    with engine.connect() as conn:
+        sha = conn.execute(select(Partnership.document_sha256).limit(1)).scalar()
+        if sha is None or sha == known_sha:
+            return None
+        document = conn.execute(select(Partnership.document).limit(1)).scalar()
+    return sha, document
 
 
 def contact_costs() -> dict[str, ContactCost]:
