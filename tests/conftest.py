@@ -4,4 +4,5 @@ pytest_plugins = [
     "fixtures.database",
     "fixtures.app",
     "fixtures.redis",
+    "fixtures.mail",
 ]
