@@ -73,9 +73,12 @@ def receive(raw: bytes, *, via: str, envelope_sender: str | None = None,
     try:
         row = queries.add_inbound(message_id=parsed.message_id, via=via, sender=parsed.sender[:254],
                                   subject=parsed.subject[:300] or None, size=len(raw), raw=raw, outcome="case")
-    except IntegrityError:  # a concurrent delivery of the same message won the race
+    except IntegrityError:
+        # A concurrent delivery of the same message won the race; anything else is a real failure.
         existing = queries.find_inbound(parsed.message_id)
-        return _duplicate(existing) if existing else Outcome("duplicate")
+        if existing is None:
+            raise
+        return _duplicate(existing)
 
     reason = automatic_reason(parsed)
     if reason is not None:
