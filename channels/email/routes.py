@@ -56,6 +56,9 @@ def init_app(app: Flask) -> None:
     from hub.messaging.service import register_sender
 
     app.register_blueprint(bp)
+    csrf = app.extensions.get("csrf")
+    if csrf is not None:  # a mail provider cannot send a CSRF token; the bearer token is the check
+        csrf.exempt(bp)
     app.cli.add_command(email_group)
     if app.config["HUB_SETTINGS"].smtp_host:
         register_sender(app, "email", send)

@@ -1,6 +1,7 @@
 """Which case a reply belongs to, in order of how sure we can be.
 
-1. In-Reply-To/References naming one of the hub's own sent Message-IDs;
+1. In-Reply-To/References naming one of the hub's own sent Message-IDs (or one of the
+   case's earlier inbound messages: a citizen following up their own email);
 2. a case reference in the subject;
 3. the case's private reply address (`contact+<token>@…`).
 
@@ -41,7 +42,8 @@ def find_thread(parsed: ParsedEmail, *, require_sender: bool = True) -> Thread |
         return not require_sender or _citizen_email(case) == parsed.sender
 
     for ref_id in parsed.references:
-        sent = queries.outbound_email(ref_id)
+        # Our own mail, or the citizen following up their own earlier message.
+        sent = queries.outbound_email(ref_id) or cases.find_message("email", "inbound", ref_id)
         if sent is not None:
             case = cases.get_case(sent.case_id)
             if case is not None and sender_ok(case):

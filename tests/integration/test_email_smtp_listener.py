@@ -70,3 +70,35 @@ def test_not_an_email_is_refused(listener):
         _send(listener, eml("not_an_email.eml"))
     assert refused.value.smtp_code == 550
     assert _count(InboundEmail) == 0
+
+
+def test_hub_email_smtp_command_takes_mail(database_url, new_app, smtp_server):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    port = free_port()
+    env = {**os.environ, "HUB_ENV": "test", "DATABASE_URL": database_url, **smtp_server.env}
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "hub", "email", "smtp", "--port", str(port)],
+                            cwd=Path(__file__).resolve().parents[2], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        _send(port, eml("plain.eml"))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output = proc.communicate(timeout=30)[0].decode()
+    assert f"smtp://127.0.0.1:{port}" in output
+    with new_app(database_url).app_context():
+        assert _count(Case) == 1
+    assert len(smtp_server.to(JANE)) == 1

@@ -201,3 +201,11 @@ def test_acknowledgements_are_limited_per_sender_per_hour(post, smtp_server):
     refused = get_session().scalars(select(Message).where(Message.direction == "outbound",
                                                           Message.delivery_status == "failed")).all()
     assert len(refused) == 2 and all("in the last hour" in m.delivery_error for m in refused)
+
+
+def test_a_follow_up_to_your_own_email_joins_your_case(post):
+    case = case_by_ref(post(eml("plain.eml")).get_json()["reference"])
+    follow_up = eml("reply.eml", in_reply_to="<plain-1.jane@mail.example.org>", to="contact@hub.example.org")
+    assert post(follow_up).get_json() == {"status": "reply", "reference": case.reference}
+    stranger = follow_up.replace(JANE.encode(), b"mallory@example.com").replace(b"<reply-1.", b"<reply-2.")
+    assert post(stranger).get_json()["status"] == "case"
