@@ -64,7 +64,7 @@ def _literal(data: list) -> bytes:  # type: ignore[type-arg]
     raise imaplib.IMAP4.error("no message body in the FETCH answer")
 
 
-def _take_one(app: Flask, conn: imaplib.IMAP4, uid: bytes, result: PollResult) -> None:
+def _take_one(conn: imaplib.IMAP4, uid: bytes, result: PollResult) -> None:
     size_data = _fetch(conn, uid, "(RFC822.SIZE)")
     match = _SIZE_RE.search(b" ".join(x if isinstance(x, bytes) else x[0] for x in size_data if x))
     if match and int(match.group(1)) > intake.MAX_MESSAGE_BYTES:
@@ -105,7 +105,7 @@ def poll_once(app: Flask) -> PollResult:
         for uid in uids:
             with app.app_context():
                 try:
-                    _take_one(app, conn, uid, result)
+                    _take_one(conn, uid, result)
                 except (imaplib.IMAP4.abort, OSError):
                     get_session().rollback()
                     raise  # the connection is gone: stop, the rest waits for the next poll

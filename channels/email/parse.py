@@ -96,6 +96,8 @@ def parse_bytes(raw: bytes) -> EmailMessage:
     _, addr = parseaddr(_header(msg, "From"))
     if "@" not in addr:
         raise NotAnEmail("there is no sender address in From:")
+    if len(addr) > 254:
+        raise NotAnEmail("the sender address is longer than any valid address")
     return msg
 
 
@@ -122,7 +124,8 @@ def _attachments(msg: EmailMessage) -> list[Attachment]:
     return found
 
 
-def parse(raw: bytes, *, envelope_sender: str | None = None, envelope_recipients: list[str] | None = None) -> ParsedEmail:
+def parse(raw: bytes, *, envelope_sender: str | None = None,
+          envelope_recipients: list[str] | None = None) -> ParsedEmail:
     msg = parse_bytes(raw)
     name, addr = parseaddr(_header(msg, "From"))
     ids = message_ids(_header(msg, "Message-ID"))
@@ -133,9 +136,9 @@ def parse(raw: bytes, *, envelope_sender: str | None = None, envelope_recipients
     recipients += [r.lower() for r in envelope_recipients or []]
     text, html_only = _body_text(msg)
     return ParsedEmail(
-        message=msg, message_id=message_id, sender=addr.lower(), sender_name=name or None,
+        message=msg, message_id=message_id, sender=addr.lower(), sender_name=(name or "")[:200] or None,
         envelope_sender=envelope_sender, subject=" ".join(_header(msg, "Subject").split()),
-        text=text, recipients=recipients, references=list(dict.fromkeys(refs)),
+        text=text, recipients=recipients[:100], references=list(dict.fromkeys(refs))[:20],
         attachments=_attachments(msg), html_only=html_only,
     )
 

@@ -62,7 +62,8 @@ class Handler:
             return TOO_LARGE
         loop = asyncio.get_running_loop()
         try:
-            outcome = await loop.run_in_executor(None, store, self.app, raw, envelope.mail_from, list(envelope.rcpt_tos))
+            outcome = await loop.run_in_executor(None, store, self.app, raw, envelope.mail_from,
+                                                 list(envelope.rcpt_tos))
         except Exception:
             log.exception("smtp message not stored; the sender will retry")
             return "451 4.3.0 Temporary failure, please try again later"

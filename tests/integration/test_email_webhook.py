@@ -158,7 +158,8 @@ def test_html_only_windows_1252_is_read_correctly(post):
 
 def test_attachments_are_kept_or_refused_by_type(post):
     case = case_by_ref(post(eml("attachment.eml")).get_json()["reference"])
-    rows = {a.filename: a for a in get_session().scalars(select(EmailAttachment).where(EmailAttachment.case_id == case.id))}
+    found = get_session().scalars(select(EmailAttachment).where(EmailAttachment.case_id == case.id))
+    rows = {a.filename: a for a in found}
     assert set(rows) == {"letter.pdf", "invoice.exe", "fake.pdf"}
     assert rows["letter.pdf"].data.startswith(b"%PDF") and rows["letter.pdf"].refused_reason is None
     assert len(rows["letter.pdf"].sha256) == 64 and rows["letter.pdf"].size == len(rows["letter.pdf"].data)
