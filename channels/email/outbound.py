@@ -20,7 +20,7 @@ from email.utils import format_datetime, make_msgid
 from flask import current_app
 
 from channels.email import queries
-from channels.email.addresses import hub_address, hub_name, reply_address
+from channels.email.addresses import hub_address, hub_name, is_ours, reply_address
 from channels.email.loops import is_robot_address
 from channels.email.parse import format_address
 from hub.cases.models import Case, Message
@@ -105,8 +105,8 @@ def send(message: Message, case: Case) -> str:
     """The email channel's sender (registered when SMTP_HOST is set): returns the Message-ID."""
     recipient = message.recipient or ""
     if message.author_id is None:
-        if is_robot_address(recipient):
-            raise PermanentDeliveryError("not sent: automatic mail is never sent to robot addresses")
+        if is_robot_address(recipient) or is_ours(recipient):
+            raise PermanentDeliveryError("not sent: automatic mail never goes to robot or our own addresses")
         recent = queries.automatic_mail_sent_since(recipient, dt.timedelta(hours=1))
         if recent >= AUTOMATIC_PER_HOUR:
             log.warning("automatic email not sent: hourly limit reached",

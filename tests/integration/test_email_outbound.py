@@ -109,3 +109,12 @@ def test_smtp_login_is_used_when_configured(database_url, new_app):
         assert seen == [b"hub"] and len(server.to("auth@example.org")) == 1
     finally:
         controller.stop()
+
+
+def test_automatic_mail_never_goes_to_robots_or_ourselves(smtp_app, smtp_server):
+    for address in ("noreply@example.org", "contact@hub.example.org"):
+        _case(address)
+    assert smtp_server.received == []
+    get_session().expire_all()
+    refused = get_session().scalars(select(Message).where(Message.direction == "outbound")).all()
+    assert [m.delivery_status for m in refused] == ["failed", "failed"]
