@@ -119,3 +119,12 @@ def test_html_to_text_drops_active_content_and_keeps_structure():
     assert text.splitlines()[:3] == ["Title", "", "One"]
     assert "- first" in text and "- second" in text
     assert "link (https://example.org/a)" in text and "<b> £5" in text and "unclosed bold" in text
+
+
+def test_triage_sees_the_new_words_while_the_original_is_kept():
+    from hub.triage.text import strip_email
+
+    reply = parse(eml("reply.eml", in_reply_to="<a@b>", to="contact@hub.example.org"))
+    assert "wrote:" in reply.text and strip_email(reply.text) == "It happened again last night, from 11pm to 2am."
+    first = parse(eml("plain.eml"))
+    assert "07700 900123" in first.text and "07700" not in strip_email(first.text)
