@@ -11,7 +11,7 @@ AXE_CORE := 4.14.1
 FRONTEND_BUILD := build/frontend
 VENDOR := hub/static/vendor
 
-.PHONY: run test install install-test frontend browser lint bench clean
+.PHONY: run test install install-test frontend browser test-servers lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -58,9 +58,19 @@ run: install frontend
 	$(DEV_ENV) $(BIN)/hub serve --host 127.0.0.1 --port 5000
 
 ## make test: install with the test extras and run the whole suite (SQLite, and PostgreSQL/Redis when they answer)
-test: install-test frontend browser
+test: install-test frontend browser test-servers
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+## the IMAP tests run a private dovecot (Debian's dovecot-imapd): installed here when missing and we are root;
+## otherwise those tests skip (with CI=true they fail)
+test-servers:
+	@if command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing dovecot-imapd for the IMAP tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q dovecot-imapd >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q dovecot-imapd >/dev/null; }; \
+	else echo "dovecot-imapd is not installed: the IMAP tests will be skipped"; fi
 
 bench: install-test
 	@ls bench/*.py

@@ -9,4 +9,5 @@ pytest_plugins = [
     "fixtures.triage",
     "fixtures.twilio_stub",
     "fixtures.browser",
+    "fixtures.mail",
 ]

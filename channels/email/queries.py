@@ -1,0 +1,62 @@
+"""Reads and writes of the email channel's tables (and the case lookups threading needs)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+
+from channels.email.models import EmailAttachment, InboundEmail
+from hub.cases.models import Case, Message
+from hub.db import session, utcnow
+
+
+def find_inbound(message_id: str) -> InboundEmail | None:
+    return session.scalars(select(InboundEmail).where(InboundEmail.message_id == message_id)).first()
+
+
+def add_inbound(**values: Any) -> InboundEmail:
+    """Claim the Message-ID; raises IntegrityError if a concurrent delivery already has it."""
+    row = InboundEmail(**values)
+    with session.begin_nested():
+        session.add(row)
+        session.flush()
+    return row
+
+
+def add_attachment(**values: Any) -> EmailAttachment:
+    row = EmailAttachment(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def attachments_for_case(case_id: int) -> list[EmailAttachment]:
+    return list(session.scalars(select(EmailAttachment).where(EmailAttachment.case_id == case_id)
+                                .order_by(EmailAttachment.id)))
+
+
+def outbound_email(provider_id: str) -> Message | None:
+    """One of the hub's own sent emails, by the Message-ID it was sent with."""
+    return session.scalars(select(Message).where(Message.channel == "email", Message.direction == "outbound",
+                                                 Message.provider_id == provider_id)).first()
+
+
+def case_by_reply_token(token: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.reply_token == token)).first()
+
+
+def latest_inbound_email(case_id: int) -> Message | None:
+    return session.scalars(select(Message).where(Message.case_id == case_id, Message.channel == "email",
+                                                 Message.direction == "inbound")
+                           .order_by(Message.created_at.desc(), Message.id.desc()).limit(1)).first()
+
+
+def automatic_mail_sent_since(recipient: str, since: dt.timedelta) -> int:
+    """How many automatic emails (no adviser author) this address was sent recently."""
+    return session.scalar(
+        select(func.count()).select_from(Message).where(
+            Message.channel == "email", Message.direction == "outbound", Message.author_id.is_(None),
+            func.lower(Message.recipient) == recipient.lower(), Message.delivery_status == "sent",
+            Message.created_at >= utcnow() - since)
+    ) or 0
