@@ -5,4 +5,5 @@ pytest_plugins = [
     "fixtures.app",
     "fixtures.redis",
     "fixtures.staff",
+    "fixtures.report_data",
 ]
