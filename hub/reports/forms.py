@@ -12,7 +12,7 @@ class ReportFilterForm(Form):
     date_from = DateField("From", format="%Y-%m-%d", validators=[Optional()])
     date_to = DateField("To", format="%Y-%m-%d", validators=[Optional()])
     # Checked against PERIOD_CHOICES by the service (a SelectField would want SelectChoice objects).
-    period = StringField("Period", validators=[Optional(), Length(max=8)])
+    period = StringField("Period", validators=[Optional()])
     authority = StringField("Council", validators=[Optional(), Length(max=16)])
     service = StringField("Service", validators=[Optional(), Length(max=64)])
     channel = StringField("Channel", validators=[Optional(), Length(max=16)])

@@ -52,9 +52,10 @@ def filters_from(args: Mapping[str, str], scope: Scope, *, now: dt.datetime | No
     form = forms.from_args(dict(args))
     if not form.validate():
         names = {"date_from": "from", "date_to": "to"}
-        field, _ = next(iter(form.errors.items()))
-        raise ReportError(f"'{names.get(field, field)}' is not valid: dates are written YYYY-MM-DD, "
-                          "for example 2026-11-02")
+        field, errors = next(iter(form.errors.items()))
+        if field in names:
+            raise ReportError(f"'{names[field]}' is not valid: dates are written YYYY-MM-DD, for example 2026-11-02")
+        raise ReportError(f"'{field}' is not valid: {errors[0]}")
     period = form.period.data or "week"
     if period not in ("week", "month"):
         raise ReportError("'period' must be 'week' or 'month'")
