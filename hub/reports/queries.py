@@ -1,15 +1,17 @@
 """The reports' grouped queries: every figure is computed by the database, never by Python loops.
 
-Each function takes validated `Filters` and a tuple of dimensions to group by ("period",
-"authority", "channel", "service"); an empty tuple gives the totals. The council scope is
-applied here, on every query, so no page or download can bypass it.
+A report page needs the same figures at several groupings (by period and channel, by period,
+by channel, in total). Each is one statement: the contacts in the window are grouped once at
+the finest grain in a CTE, and every grouping is summed from that CTE (UNION ALL, tagged by
+`grouping_set`), so a million-row table is read once per statement, not once per table.
+The council scope is applied here, on every query, so no page or download can bypass it.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Sequence
 
-from sqlalchemy import Float, Integer, and_, case, cast, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import BigInteger, Float, Integer, String, and_, case, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from hub.cases.models import Case, CaseEvent
@@ -21,6 +23,8 @@ from hub.reports.filters import Filters
 DIGITAL = ("web", "sms", "email", "api")
 HANDOVER = ("escalated", "urgent", "needs_info")
 REPEAT_DAYS = 7
+DIM_ORDER = ("period", "authority", "service", "workflow", "channel")
+Sets = Sequence[tuple[str, ...]]
 
 
 def _dialect() -> str:
@@ -39,27 +43,26 @@ def _pence(amount: Any) -> ColumnElement[int]:
     return cast(func.round(amount * 100), Integer)
 
 
-def _dims(f: Filters, dims: Sequence[str], table: Any = Case) -> list[ColumnElement[Any]]:
+def _dims(f: Filters, dims: Sequence[str], cols: Any = Case) -> list[ColumnElement[Any]]:
+    """Grouping columns by name; `cols` is the Case entity or a subquery's `.c` of the same names."""
     columns = {
-        "period": lambda: sql.period_start(_dialect(), table.created_at, f.period, f.tz, f.start, f.end),
-        "authority": lambda: table.authority_code,
-        "channel": lambda: table.channel,
-        "service": lambda: table.service_code,
-        "workflow": lambda: table.workflow,
+        "period": lambda: sql.period_of(cols.created_at, f.first, f.last, f.period, f.tz),
+        "authority": lambda: cols.authority_code, "channel": lambda: cols.channel,
+        "service": lambda: cols.service_code, "workflow": lambda: cols.workflow,
     }
     return [columns[d]().label(d) for d in dims]
 
 
-def _where(stmt: Any, f: Filters, table: Any = Case, *, scoped: bool = True) -> Any:
-    stmt = stmt.where(table.created_at >= f.start, table.created_at < f.end)
+def _where(stmt: Any, f: Filters, cols: Any = Case, *, scoped: bool = True) -> Any:
+    stmt = stmt.where(cols.created_at >= f.start, cols.created_at < f.end)
     if scoped:
-        stmt = f.scope.restrict(stmt, table.authority_code)
+        stmt = f.scope.restrict(stmt, cols.authority_code)
         if f.authority:
-            stmt = stmt.where(table.authority_code == f.authority)
+            stmt = stmt.where(cols.authority_code == f.authority)
     if f.service:
-        stmt = stmt.where(table.service_code == f.service)
+        stmt = stmt.where(cols.service_code == f.service)
     if f.channel:
-        stmt = stmt.where(table.channel == f.channel)
+        stmt = stmt.where(cols.channel == f.channel)
     return stmt
 
 
@@ -67,31 +70,66 @@ def _rows(stmt: Any) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in session.execute(stmt)]
 
 
-def _grouped(stmt: Any, cols: list[ColumnElement[Any]]) -> Any:
-    return stmt.group_by(*cols).order_by(*cols) if cols else stmt
+def _fine(sets: Sets) -> list[str]:
+    return [d for d in DIM_ORDER if any(d in s for s in sets)]
+
+
+def _summed(fine_cte: Any, fine: list[str], sets: Sets, sums: Sequence[str],
+            ratios: dict[str, tuple[Any, Any]] | None = None) -> list[list[dict[str, Any]]]:
+    """Sum `sums` of a finely grouped CTE at each grouping in `sets`, in one statement.
+
+    `ratios` maps a name to a function of the summed columns (a dict of name -> SQL). The
+    grouping with no dimensions always yields one row (the totals), zero when nothing matched.
+    """
+    parts = []
+    for index, dims in enumerate(sets):
+        # PostgreSQL sums integers as NUMERIC: cast back so both databases answer with ints.
+        summed = {name: cast(func.coalesce(func.sum(fine_cte.c[name]), 0), BigInteger) for name in sums}
+        extra = {name: make(summed) for name, make in (ratios or {}).items()}
+        cols = [fine_cte.c[d] if d in dims else cast(null(), String).label(d) for d in fine]
+        part = select(literal(index, Integer).label("grouping_set"), *cols,
+                      *[value.label(name) for name, value in {**summed, **extra}.items()])
+        parts.append(part.group_by(*[fine_cte.c[d] for d in dims]) if dims else part)
+    union = union_all(*parts).subquery("sets")
+    rows = _rows(select(union).order_by(union.c.grouping_set, *[union.c[d] for d in fine]))
+    out: list[list[dict[str, Any]]] = [[] for _ in sets]
+    for row in rows:
+        index = row.pop("grouping_set")
+        out[index].append({k: v for k, v in row.items() if k in sets[index] or k not in fine})
+    return out
+
+
+def _cost_unit(cols: Any = Case, costs: Any = ContactCost) -> Any:
+    return case((cols.self_served, costs.self_service), else_=costs.assisted)
 
 
 def _phone_assisted_pence() -> Any:
     return select(_pence(ContactCost.assisted)).where(ContactCost.channel == "phone").scalar_subquery()
 
 
-def channel_figures(f: Filters, dims: Sequence[str]) -> list[dict[str, Any]]:
-    """Contacts, self-served/assisted, digital share and cost (pence) with the all-phone baseline."""
-    unit = case((Case.self_served, ContactCost.self_service), else_=ContactCost.assisted)
+CHANNEL_RATIOS = {
+    "assisted": lambda s: s["contacts"] - s["self_served"],
+    "self_served_share": lambda s: _ratio(s["self_served"], s["contacts"]),
+    "digital_share": lambda s: _ratio(s["digital"], s["contacts"]),
+    "cost_per_contact_pence": lambda s: _ratio(s["cost_pence"], s["contacts"]),
+    "saved_pence": lambda s: s["baseline_pence"] - s["cost_pence"],
+}
+
+
+def channel_figures(f: Filters, sets: Sets) -> list[list[dict[str, Any]]]:
+    """Contacts, self-served/assisted, digital share and cost (pence) against the all-phone baseline."""
+    fine = _fine(sets)
     contacts = func.count(Case.id)
-    cost = func.coalesce(func.sum(_pence(unit)), 0)
-    baseline = contacts * func.coalesce(_phone_assisted_pence(), 0)
-    digital = _ones(Case.channel.in_(DIGITAL))
-    cols = _dims(f, dims)
-    stmt = select(
-        *cols, contacts.label("contacts"), _ones(Case.self_served).label("self_served"),
-        _ones(~Case.self_served).label("assisted"),
-        _ratio(_ones(Case.self_served), contacts).label("self_served_share"), digital.label("digital"),
-        _ratio(digital, contacts).label("digital_share"), cost.label("cost_pence"),
-        _ratio(cost, contacts).label("cost_per_contact_pence"), baseline.label("baseline_pence"),
-        (baseline - cost).label("saved_pence"),
+    grouped = select(
+        *_dims(f, fine), contacts.label("contacts"), _ones(Case.self_served).label("self_served"),
+        _ones(Case.channel.in_(DIGITAL)).label("digital"),
+        func.coalesce(func.sum(_pence(_cost_unit())), 0).label("cost_pence"),
+        (contacts * func.coalesce(_phone_assisted_pence(), 0)).label("baseline_pence"),
     ).select_from(Case).outerjoin(ContactCost, ContactCost.channel == Case.channel)
-    return _rows(_grouped(_where(stmt, f), cols))
+    grouped = _where(grouped, f)
+    fine_cte = (grouped.group_by(*[c for c in grouped.selected_columns if c.key in fine]) if fine else grouped).cte("fine")
+    return _summed(fine_cte, fine, sets, ("contacts", "self_served", "digital", "cost_pence", "baseline_pence"),
+                   CHANNEL_RATIOS)
 
 
 def unit_costs() -> list[dict[str, Any]]:
@@ -103,69 +141,94 @@ def unit_costs() -> list[dict[str, Any]]:
 def workflow_figures(f: Filters) -> list[dict[str, Any]]:
     """Per service and workflow: how many contacts a workflow finished, and where it handed over."""
     cols = _dims(f, ("service", "workflow"))
-    contacts = func.count(Case.id)
-    done = _ones(Case.self_served)
-    stmt = select(
-        *cols, contacts.label("contacts"), done.label("self_served"), _ratio(done, contacts).label("completion_rate"),
+    grouped = select(
+        *cols, func.count(Case.id).label("contacts"), _ones(Case.self_served).label("self_served"),
         *[_ones(Case.disposition == d).label(d) for d in ("escalated", "urgent", "needs_info", "signposted")],
         _ones(Case.disposition.in_(HANDOVER)).label("handed_over"),
     ).where(Case.workflow.is_not(None))
-    return _rows(_grouped(_where(stmt, f), cols))
+    sub = _where(grouped, f).group_by(*cols).subquery("workflows")
+    stmt = select(sub, _ratio(sub.c.self_served, sub.c.contacts).label("completion_rate")).order_by(
+        sub.c.service, sub.c.workflow)
+    return _rows(stmt)
 
 
 def handover_reasons(f: Filters, limit: int = 10) -> list[dict[str, Any]]:
     """The commonest reasons recorded when a workflow's contact was escalated to advisers."""
     stmt = (select(Case.workflow.label("workflow"), CaseEvent.reason.label("reason"), func.count().label("count"))
-            .join(CaseEvent, CaseEvent.case_id == Case.id)
+            .select_from(CaseEvent).join(Case, CaseEvent.case_id == Case.id)
             .where(CaseEvent.kind == "escalated", Case.workflow.is_not(None), CaseEvent.reason.is_not(None))
             .group_by(Case.workflow, CaseEvent.reason)
             .order_by(func.count().desc(), Case.workflow, CaseEvent.reason).limit(limit))
     return _rows(_where(stmt, f))
 
 
-def sla_figures(f: Filters, dims: Sequence[str]) -> list[dict[str, Any]]:
+def sla_figures(f: Filters, sets: Sets) -> list[list[dict[str, Any]]]:
     """SLA compliance of contacts handed to advisers (those given a deadline, `sla_due_at`).
 
     Answered = the first response, or the resolution when nobody replied first. Met when that is
     at or before the deadline; breached when later, or when still unanswered after it; pending
     when unanswered and the deadline has not passed (left out of the rate).
     """
-    now = f.now or utcnow()
+    now = literal(f.now or utcnow(), Case.sla_due_at.type)
     answered = func.coalesce(Case.first_response_at, Case.resolved_at)
-    met = _ones(answered <= Case.sla_due_at)
-    breached = _ones(or_(answered > Case.sla_due_at, and_(answered.is_(None), Case.sla_due_at < literal(now, Case.sla_due_at.type))))
-    cols = _dims(f, dims)
-    stmt = select(*cols, func.count(Case.id).label("with_sla"), met.label("met"), breached.label("breached"),
-                  _ratio(met, met + breached).label("compliance")).where(Case.sla_due_at.is_not(None))
-    return _rows(_grouped(_where(stmt, f), cols))
+    fine = _fine(sets)
+    grouped = select(*_dims(f, fine), func.count(Case.id).label("with_sla"),
+                     _ones(answered <= Case.sla_due_at).label("met"),
+                     _ones(or_(answered > Case.sla_due_at, and_(answered.is_(None), Case.sla_due_at < now))).label("breached"),
+                     ).where(Case.sla_due_at.is_not(None))
+    grouped = _where(grouped, f)
+    fine_cte = (grouped.group_by(*[c for c in grouped.selected_columns if c.key in fine]) if fine else grouped).cte("fine")
+    return _summed(fine_cte, fine, sets, ("with_sla", "met", "breached"),
+                   {"compliance": lambda s: _ratio(s["met"], s["met"] + s["breached"])})
 
 
-def median_hours(f: Filters, dims: Sequence[str], until: str) -> list[dict[str, Any]]:
+def median_hours(f: Filters, sets: Sets, until: str) -> list[list[dict[str, Any]]]:
     """Median hours from contact to `first_response_at` or `resolved_at`, over contacts with an SLA."""
     later = getattr(Case, until)
+    fine = _fine(sets)
     value = sql.seconds_between(_dialect(), later, Case.created_at) / 3600.0
-    cols = _dims(f, dims)
-    source = _where(select(*cols, value.label("value")).where(Case.sla_due_at.is_not(None), later.is_not(None)), f)
-    return _rows(sql.median(_dialect(), source.subquery("timed"), list(dims)).order_by(*dims))
+    timed = _where(select(*_dims(f, fine), value.label("value"))
+                   .where(Case.sla_due_at.is_not(None), later.is_not(None)), f).cte("timed")
+    parts = []
+    for index, dims in enumerate(sets):
+        med = sql.median(_dialect(), timed, list(dims)).subquery()
+        cols = [med.c[d] if d in dims else cast(null(), String).label(d) for d in fine]
+        parts.append(select(literal(index, Integer).label("grouping_set"), *cols, med.c.median, med.c.n))
+    union = union_all(*parts).subquery("sets")
+    out: list[list[dict[str, Any]]] = [[] for _ in sets]
+    for row in _rows(select(union).order_by(union.c.grouping_set, *[union.c[d] for d in fine])):
+        index = row.pop("grouping_set")
+        out[index].append({k: v for k, v in row.items() if k in sets[index] or k not in fine})
+    for index, dims in enumerate(sets):
+        if not dims and not out[index]:
+            out[index].append({"median": None, "n": 0})
+    return out
 
 
-def repeat_figures(f: Filters, dims: Sequence[str]) -> list[dict[str, Any]]:
+def repeat_figures(f: Filters, sets: Sets) -> list[list[dict[str, Any]]]:
     """Failure demand: contacts by a citizen about a service they contacted us about in the 7 days before.
 
-    The earlier contact may fall before the window; it is matched on (citizen_id, created_at),
-    the ix_case_citizen index, by equality and a range.
+    One pass with LAG over the window widened by 7 days (the earlier contact may fall before
+    the window, and may be any council's or channel's): each contact sees the previous one by
+    the same citizen about the same service (ties broken by id). Scope and filters apply to
+    the repeat contact itself.
     """
-    earlier = aliased(Case)
-    repeat = exists().where(
-        earlier.citizen_id == Case.citizen_id, earlier.service_code == Case.service_code,
-        earlier.created_at < Case.created_at,
-        earlier.created_at >= sql.days_before(_dialect(), Case.created_at, REPEAT_DAYS),
-    )
-    cols = _dims(f, dims)
-    repeats = _ones(and_(Case.citizen_id.is_not(None), Case.service_code.is_not(None), repeat))
-    stmt = select(*cols, func.count(Case.id).label("contacts"), repeats.label("repeats"),
-                  _ratio(repeats, func.count(Case.id)).label("repeat_rate"))
-    return _rows(_grouped(_where(stmt, f), cols))
+    previous = func.lag(Case.created_at).over(partition_by=(Case.citizen_id, Case.service_code),
+                                              order_by=(Case.created_at, Case.id))
+    widened = select(Case.created_at, Case.authority_code, Case.channel, Case.service_code, Case.citizen_id,
+                     previous.label("previous_at")).where(
+        Case.created_at >= f.start - dt.timedelta(days=REPEAT_DAYS), Case.created_at < f.end)
+    if f.service:
+        widened = widened.where(Case.service_code == f.service)
+    seen = widened.subquery("seen")
+    repeat = and_(seen.c.citizen_id.is_not(None), seen.c.service_code.is_not(None), seen.c.previous_at.is_not(None),
+                  seen.c.previous_at >= sql.days_before(_dialect(), seen.c.created_at, REPEAT_DAYS))
+    fine = _fine(sets)
+    grouped = _where(select(*_dims(f, fine, seen.c), func.count().label("contacts"), _ones(repeat).label("repeats")),
+                     f, seen.c)
+    fine_cte = (grouped.group_by(*[c for c in grouped.selected_columns if c.key in fine]) if fine else grouped).cte("fine")
+    return _summed(fine_cte, fine, sets, ("contacts", "repeats"),
+                   {"repeat_rate": lambda s: _ratio(s["repeats"], s["contacts"])})
 
 
 def misroutes(f: Filters) -> list[dict[str, Any]]:
@@ -176,43 +239,38 @@ def misroutes(f: Filters) -> list[dict[str, Any]]:
     src = CaseEvent.data["from_authority"].as_string()
     dst = CaseEvent.data["to_authority"].as_string()
     stmt = (select(src.label("from_authority"), dst.label("to_authority"), func.count().label("transfers"))
-            .select_from(Case).join(CaseEvent, CaseEvent.case_id == Case.id).where(CaseEvent.kind == "transferred")
+            .select_from(CaseEvent).join(Case, CaseEvent.case_id == Case.id).where(CaseEvent.kind == "transferred")
             .group_by(src, dst).order_by(func.count().desc(), src, dst))
     return _rows(_where(stmt, f))
 
 
-def cost_share(f: Filters) -> list[dict[str, Any]]:
+def cost_share(f: Filters) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Each council's contacts and cost as a share of the whole partnership's for the window.
 
     The denominators cover every council (with the same date, service and channel filters):
     a partner's share of the hub's cost is what the partnership agreement recharges. Only the
     totals leave the scope, never another council's own figures.
     """
-    unit = case((Case.self_served, ContactCost.self_service), else_=ContactCost.assisted)
-    cost = func.coalesce(func.sum(_pence(unit)), 0)
-    everyone = aliased(Case)
-    every_cost = aliased(ContactCost)
-    every_unit = case((everyone.self_served, every_cost.self_service), else_=every_cost.assisted)
-    total_contacts = _where(select(func.count(everyone.id)), f, everyone, scoped=False).scalar_subquery()
-    total_cost = _where(select(func.coalesce(func.sum(_pence(every_unit)), 0))
-                        .select_from(everyone).outerjoin(every_cost, every_cost.channel == everyone.channel),
-                        f, everyone, scoped=False).scalar_subquery()
-    stmt = (select(Case.authority_code.label("authority"), Authority.name.label("name"),
-                   Authority.partner.label("partner"), func.count(Case.id).label("contacts"),
-                   cost.label("cost_pence"), _ratio(func.count(Case.id), total_contacts).label("contact_share"),
-                   _ratio(cost, total_cost).label("cost_share"))
-            .select_from(Case).join(Authority, Authority.code == Case.authority_code)
-            .outerjoin(ContactCost, ContactCost.channel == Case.channel)
-            .group_by(Case.authority_code, Authority.name, Authority.partner).order_by(Case.authority_code))
-    return _rows(_where(stmt, f))
-
-
-def partnership_totals(f: Filters) -> dict[str, Any]:
-    """Contacts and cost of the whole partnership for the window: the cost-share denominators."""
-    unit = case((Case.self_served, ContactCost.self_service), else_=ContactCost.assisted)
-    stmt = (select(func.count(Case.id).label("contacts"), func.coalesce(func.sum(_pence(unit)), 0).label("cost_pence"))
-            .select_from(Case).outerjoin(ContactCost, ContactCost.channel == Case.channel))
-    return _rows(_where(stmt, f, scoped=False))[0]
+    every = _where(select(Case.authority_code.label("authority"), func.count(Case.id).label("contacts"),
+                          func.coalesce(func.sum(_pence(_cost_unit())), 0).label("cost_pence"))
+                   .select_from(Case).outerjoin(ContactCost, ContactCost.channel == Case.channel),
+                   f, scoped=False).group_by(Case.authority_code).cte("every")
+    shares = select(every, _ratio(every.c.contacts, func.sum(every.c.contacts).over()).label("contact_share"),
+                    _ratio(every.c.cost_pence, func.sum(every.c.cost_pence).over()).label("cost_share"),
+                    func.sum(every.c.contacts).over().label("total_contacts"),
+                    func.sum(every.c.cost_pence).over().label("total_cost_pence")).subquery("shares")
+    mine = select(shares, Authority.name.label("name"), Authority.partner.label("partner")).join(
+        Authority, Authority.code == shares.c.authority)
+    mine = f.scope.restrict(mine, shares.c.authority)
+    if f.authority:
+        mine = mine.where(shares.c.authority == f.authority)
+    rows = _rows(mine.order_by(shares.c.authority))
+    if rows:
+        totals = {"contacts": rows[0]["total_contacts"], "cost_pence": rows[0]["total_cost_pence"]}
+    else:  # none of the user's councils had contacts: the totals still matter, read them alone
+        totals = _rows(select(func.coalesce(func.sum(every.c.contacts), 0).label("contacts"),
+                              func.coalesce(func.sum(every.c.cost_pence), 0).label("cost_pence")))[0]
+    return rows, totals
 
 
 def authorities() -> list[dict[str, Any]]:
@@ -221,4 +279,3 @@ def authorities() -> list[dict[str, Any]]:
 
 def services() -> list[dict[str, Any]]:
     return _rows(select(Service.code, Service.name).order_by(Service.name))
-

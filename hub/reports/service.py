@@ -103,16 +103,20 @@ def choices(scope: Scope) -> dict[str, Any]:
             "services": queries.services(), "channels": [(c, CHANNEL_NAMES[c]) for c in CHANNELS]}
 
 
+def _labelled(rows: list[dict[str, Any]], period: str) -> list[dict[str, Any]]:
+    for row in rows:
+        row["label"] = period_label(row["period"], period)
+    return rows
+
+
 def channel_shift(f: Filters) -> dict[str, Any]:
-    by_period = queries.channel_figures(f, ("period",))
-    by_period_channel = queries.channel_figures(f, ("period", "channel"))
-    for row in by_period + by_period_channel:
-        row["label"] = period_label(row["period"], f.period)
-    by_channel = queries.channel_figures(f, ("channel",))
-    totals = queries.channel_figures(f, ())[0]
+    by_period_channel, by_period, by_channel, totals = queries.channel_figures(
+        f, [("period", "channel"), ("period",), ("channel",), ()])
+    _labelled(by_period_channel, f.period)
+    _labelled(by_period, f.period)
     return {
         "by_period": by_period, "by_period_channel": by_period_channel, "by_channel": by_channel,
-        "totals": totals, "unit_costs": queries.unit_costs(),
+        "totals": totals[0], "unit_costs": queries.unit_costs(),
         "volume_chart": charts.stacked("Contacts by channel", by_period_channel, [r["label"] for r in by_period],
                                        [(c, CHANNEL_NAMES[c]) for c in CHANNELS]),
         "digital_chart": charts.bars("Digital share of contacts",
@@ -123,28 +127,21 @@ def channel_shift(f: Filters) -> dict[str, Any]:
     }
 
 
-def _by_period(rows: list[dict[str, Any]], period: str) -> list[dict[str, Any]]:
-    for row in rows:
-        row["label"] = period_label(row["period"], period)
-    return rows
-
-
-def _single(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return rows[0] if rows else {"median": None, "n": 0}
-
-
 def service_performance(f: Filters) -> dict[str, Any]:
     workflows = queries.workflow_figures(f)
-    sla = _by_period(queries.sla_figures(f, ("period",)), f.period)
+    sets = [("period",), ()]
+    sla, sla_total = queries.sla_figures(f, sets)
+    first_response, first_response_total = queries.median_hours(f, sets, "first_response_at")
+    resolution, resolution_total = queries.median_hours(f, sets, "resolved_at")
+    repeats, repeats_total = queries.repeat_figures(f, sets)
+    for rows in (sla, first_response, resolution, repeats):
+        _labelled(rows, f.period)
     return {
         "workflows": workflows, "reasons": queries.handover_reasons(f),
-        "sla": sla, "sla_total": queries.sla_figures(f, ())[0],
-        "first_response": _by_period(queries.median_hours(f, ("period",), "first_response_at"), f.period),
-        "first_response_total": _single(queries.median_hours(f, (), "first_response_at")),
-        "resolution": _by_period(queries.median_hours(f, ("period",), "resolved_at"), f.period),
-        "resolution_total": _single(queries.median_hours(f, (), "resolved_at")),
-        "repeats": _by_period(queries.repeat_figures(f, ("period",)), f.period),
-        "repeats_total": queries.repeat_figures(f, ())[0],
+        "sla": sla, "sla_total": sla_total[0],
+        "first_response": first_response, "first_response_total": first_response_total[0],
+        "resolution": resolution, "resolution_total": resolution_total[0],
+        "repeats": repeats, "repeats_total": repeats_total[0],
         "misroutes": queries.misroutes(f),
         "completion_chart": charts.bars("Self-service completion by workflow",
                                         [(f"{r['workflow']} ({r['service']})", r["completion_rate"] or 0.0)
@@ -155,8 +152,8 @@ def service_performance(f: Filters) -> dict[str, Any]:
 
 
 def cost_share(f: Filters) -> dict[str, Any]:
-    rows = queries.cost_share(f)
-    return {"rows": rows, "totals": queries.partnership_totals(f),
+    rows, totals = queries.cost_share(f)
+    return {"rows": rows, "totals": totals,
             "chart": charts.bars("Share of the partnership's contacts", [(r["name"], r["contact_share"] or 0.0)
                                                                          for r in rows], percent=True)}
 
@@ -175,7 +172,7 @@ def _rate(value: float | None) -> str:
 
 def channel_shift_csv(f: Filters) -> str:
     """One row per period, council and channel; `period` is the first local day of the period."""
-    rows = queries.channel_figures(f, ("period", "authority", "channel"))
+    (rows,) = queries.channel_figures(f, [("period", "authority", "channel")])
     return _csv(["period", "authority", "channel", "contacts", "self_served", "assisted", "cost",
                  "all_phone_cost", "saved"],
                 [[r["period"], r["authority"] or "", r["channel"], r["contacts"], r["self_served"], r["assisted"],
@@ -191,7 +188,7 @@ def service_performance_csv(f: Filters) -> str:
 
 
 def cost_share_csv(f: Filters) -> str:
-    rows = queries.cost_share(f)
+    rows, _ = queries.cost_share(f)
     return _csv(["authority", "name", "partner", "contacts", "cost", "contact_share", "cost_share"],
                 [[r["authority"], r["name"], "yes" if r["partner"] else "no", r["contacts"], money(r["cost_pence"]),
                   _rate(r["contact_share"]), _rate(r["cost_share"])] for r in rows])

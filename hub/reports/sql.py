@@ -1,10 +1,8 @@
-"""The SQL that differs between PostgreSQL and SQLite, written once per dialect here.
+"""Report SQL building blocks, with what differs between PostgreSQL and SQLite written here once.
 
 Reports bucket contacts by the partnership's *local* date (a contact at 00:30 on a summer
-Monday in London belongs to that Monday, not to Sunday in UTC). PostgreSQL converts with
-`timezone(zone, ts)`; SQLite has no time zones, so the UTC offsets in force over the
-report's window are worked out in Python and applied with a CASE on the stored UTC value,
-which gives the same answer as PostgreSQL for any window.
+Monday in London belongs to that Monday, not to Sunday in UTC): see `period_of`.
+Durations, date arithmetic and medians differ by dialect and are written per dialect below.
 """
 from __future__ import annotations
 
@@ -12,7 +10,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, Interval, and_, case, cast, func, literal, select
+from sqlalchemy import Float, Interval, String, and_, case, cast, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from hub.db import UTCDateTime
@@ -20,50 +18,38 @@ from hub.db import UTCDateTime
 PERIODS = ("week", "month")
 
 
-def offset_changes(tz: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
-    """UTC offsets (seconds) in force from `start` on, and each instant the offset changes before `end`."""
-    def offset(at: dt.datetime) -> int:
-        return int(at.astimezone(tz).utcoffset().total_seconds())  # type: ignore[union-attr]
-
-    changes = [(start, offset(start))]
-    day = start
-    while day < end:
-        nxt = min(day + dt.timedelta(days=1), end)
-        if offset(nxt) != changes[-1][1]:
-            hour = day
-            while offset(hour) == changes[-1][1]:  # transitions fall on the hour in every zone we serve
-                hour += dt.timedelta(hours=1)
-            changes.append((hour, offset(hour)))
-        day = nxt
-    return changes
-
-
-def _sqlite_local(column: Any, tz: ZoneInfo, start: dt.datetime, end: dt.datetime) -> ColumnElement[Any]:
-    changes = offset_changes(tz, start, end)
-
-    def modifier(seconds: int) -> str:
-        return f"{seconds:+d} seconds"
-
-    if len(changes) == 1:
-        return func.datetime(column, modifier(changes[0][1]))
-    whens = [(column < literal(at, UTCDateTime()), modifier(prev)) for (at, _), (_, prev)
-             in zip(changes[1:], changes[:-1])]
-    return func.datetime(column, case(*whens, else_=modifier(changes[-1][1])))
-
-
-def period_start(dialect: str, column: Any, period: str, tz: ZoneInfo,
-                 start: dt.datetime, end: dt.datetime) -> ColumnElement[str]:
-    """The first local day ('YYYY-MM-DD') of the ISO week (Monday) or month holding `column`."""
+def period_starts(first: dt.date, last: dt.date, period: str) -> list[dt.date]:
+    """The first local day of every ISO week (Monday) or month that meets [first, last]."""
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}")
-    if dialect == "postgresql":
-        local = func.timezone(tz.key, column)
-        return func.to_char(func.date_trunc(period, local), "YYYY-MM-DD")
-    local = _sqlite_local(column, tz, start, end)
-    if period == "week":
-        # 'weekday 0' moves forward to Sunday (or stays on it); six days back is that week's Monday.
-        return func.date(local, "weekday 0", "-6 days")
-    return func.strftime("%Y-%m-01", local)
+    day = first - dt.timedelta(days=first.weekday()) if period == "week" else first.replace(day=1)
+    starts = []
+    while day <= last:
+        starts.append(day)
+        day = day + dt.timedelta(days=7) if period == "week" else (day + dt.timedelta(days=32)).replace(day=1)
+    return starts
+
+
+def period_of(column: Any, first: dt.date, last: dt.date, period: str, tz: ZoneInfo) -> ColumnElement[str]:
+    """The period ('YYYY-MM-DD', its first local day) holding the UTC timestamp `column`.
+
+    Each period's start is local midnight in the partnership's zone, converted to UTC here, so
+    the database only compares stored UTC values against constants: no per-row time zone
+    arithmetic, exact across clock changes, and the same SQL on PostgreSQL and SQLite. The
+    CASE is nested as a binary search, so a three-year window by week costs ~8 comparisons
+    a row. Rows are assumed to lie inside [first, last] (the caller's WHERE).
+    """
+    starts = period_starts(first, last, period)
+    bounds = [dt.datetime.combine(day, dt.time(), tz).astimezone(dt.timezone.utc) for day in starts]
+    labels = [day.isoformat() for day in starts]
+
+    def pick(lo: int, hi: int) -> Any:
+        if hi - lo == 1:
+            return literal(labels[lo], String())
+        mid = (lo + hi) // 2
+        return case((column < literal(bounds[mid], UTCDateTime()), pick(lo, mid)), else_=pick(mid, hi))
+
+    return pick(0, len(starts))
 
 
 def seconds_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[float]:
