@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence
 
-from sqlalchemy import BigInteger, Float, Integer, String, and_, case, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import BigInteger, Float, Integer, String, and_, case, cast, func, literal, null, or_, select, text, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from hub.cases.models import Case, CaseEvent
@@ -22,6 +22,7 @@ from hub.reports.filters import Filters
 
 DIGITAL = ("web", "sms", "email", "api")
 HANDOVER = ("escalated", "urgent", "needs_info")
+DISPOSITION_COUNTS = ("escalated", "urgent", "needs_info", "signposted")
 REPEAT_DAYS = 7
 DIM_ORDER = ("period", "authority", "service", "workflow", "channel")
 Sets = Sequence[tuple[str, ...]]
@@ -29,6 +30,16 @@ Sets = Sequence[tuple[str, ...]]
 
 def _dialect() -> str:
     return session.get_bind().dialect.name
+
+
+def prepare() -> None:
+    """Give this transaction's report queries room to sort and hash in memory (PostgreSQL).
+
+    The repeat-contact LAG sorts a whole window; the default 4MB work_mem spills that to disk.
+    SET LOCAL ends with the request's transaction.
+    """
+    if _dialect() == "postgresql":
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
 def _ratio(part: Any, whole: Any) -> ColumnElement[float]:
@@ -75,10 +86,11 @@ def _fine(sets: Sets) -> list[str]:
 
 
 def _summed(fine_cte: Any, fine: list[str], sets: Sets, sums: Sequence[str],
-            ratios: dict[str, tuple[Any, Any]] | None = None) -> list[list[dict[str, Any]]]:
+            ratios: dict[str, Any] | None = None, where: dict[int, Any] | None = None) -> list[list[dict[str, Any]]]:
     """Sum `sums` of a finely grouped CTE at each grouping in `sets`, in one statement.
 
-    `ratios` maps a name to a function of the summed columns (a dict of name -> SQL). The
+    `ratios` maps a name to a function of the summed columns (a dict of name -> SQL); `where`
+    narrows the rows of one grouping (by its index in `sets`). The
     grouping with no dimensions always yields one row (the totals), zero when nothing matched.
     """
     parts = []
@@ -89,6 +101,8 @@ def _summed(fine_cte: Any, fine: list[str], sets: Sets, sums: Sequence[str],
         cols = [fine_cte.c[d] if d in dims else cast(null(), String).label(d) for d in fine]
         part = select(literal(index, Integer).label("grouping_set"), *cols,
                       *[value.label(name) for name, value in {**summed, **extra}.items()])
+        if where and index in where:
+            part = part.where(where[index])
         parts.append(part.group_by(*[fine_cte.c[d] for d in dims]) if dims else part)
     union = union_all(*parts).subquery("sets")
     rows = _rows(select(union).order_by(union.c.grouping_set, *[union.c[d] for d in fine]))
@@ -138,20 +152,6 @@ def unit_costs() -> list[dict[str, Any]]:
     return _rows(stmt)
 
 
-def workflow_figures(f: Filters) -> list[dict[str, Any]]:
-    """Per service and workflow: how many contacts a workflow finished, and where it handed over."""
-    cols = _dims(f, ("service", "workflow"))
-    grouped = select(
-        *cols, func.count(Case.id).label("contacts"), _ones(Case.self_served).label("self_served"),
-        *[_ones(Case.disposition == d).label(d) for d in ("escalated", "urgent", "needs_info", "signposted")],
-        _ones(Case.disposition.in_(HANDOVER)).label("handed_over"),
-    ).where(Case.workflow.is_not(None))
-    sub = _where(grouped, f).group_by(*cols).subquery("workflows")
-    stmt = select(sub, _ratio(sub.c.self_served, sub.c.contacts).label("completion_rate")).order_by(
-        sub.c.service, sub.c.workflow)
-    return _rows(stmt)
-
-
 def handover_reasons(f: Filters, limit: int = 10) -> list[dict[str, Any]]:
     """The commonest reasons recorded when a workflow's contact was escalated to advisers."""
     stmt = (select(Case.workflow.label("workflow"), CaseEvent.reason.label("reason"), func.count().label("count"))
@@ -160,26 +160,6 @@ def handover_reasons(f: Filters, limit: int = 10) -> list[dict[str, Any]]:
             .group_by(Case.workflow, CaseEvent.reason)
             .order_by(func.count().desc(), Case.workflow, CaseEvent.reason).limit(limit))
     return _rows(_where(stmt, f))
-
-
-def sla_figures(f: Filters, sets: Sets) -> list[list[dict[str, Any]]]:
-    """SLA compliance of contacts handed to advisers (those given a deadline, `sla_due_at`).
-
-    Answered = the first response, or the resolution when nobody replied first. Met when that is
-    at or before the deadline; breached when later, or when still unanswered after it; pending
-    when unanswered and the deadline has not passed (left out of the rate).
-    """
-    now = literal(f.now or utcnow(), Case.sla_due_at.type)
-    answered = func.coalesce(Case.first_response_at, Case.resolved_at)
-    fine = _fine(sets)
-    grouped = select(*_dims(f, fine), func.count(Case.id).label("with_sla"),
-                     _ones(answered <= Case.sla_due_at).label("met"),
-                     _ones(or_(answered > Case.sla_due_at, and_(answered.is_(None), Case.sla_due_at < now))).label("breached"),
-                     ).where(Case.sla_due_at.is_not(None))
-    grouped = _where(grouped, f)
-    fine_cte = (grouped.group_by(*[c for c in grouped.selected_columns if c.key in fine]) if fine else grouped).cte("fine")
-    return _summed(fine_cte, fine, sets, ("with_sla", "met", "breached"),
-                   {"compliance": lambda s: _ratio(s["met"], s["met"] + s["breached"])})
 
 
 def median_hours(f: Filters, sets: Sets, until: str) -> list[list[dict[str, Any]]]:
@@ -205,30 +185,51 @@ def median_hours(f: Filters, sets: Sets, until: str) -> list[list[dict[str, Any]
     return out
 
 
-def repeat_figures(f: Filters, sets: Sets) -> list[list[dict[str, Any]]]:
-    """Failure demand: contacts by a citizen about a service they contacted us about in the 7 days before.
+def service_figures(f: Filters) -> dict[str, Any]:
+    """Workflow completion and hand-overs, SLA compliance and repeat contacts, in one pass.
 
-    One pass with LAG over the window widened by 7 days (the earlier contact may fall before
-    the window, and may be any council's or channel's): each contact sees the previous one by
-    the same citizen about the same service (ties broken by id). Scope and filters apply to
-    the repeat contact itself.
+    SLA: contacts handed to advisers get a deadline (`sla_due_at`). Answered = the first
+    response, or the resolution when nobody replied first. Met when that is at or before the
+    deadline; breached when later, or when still unanswered after it; pending when unanswered
+    and the deadline has not passed (left out of the rate).
+
+    Repeats (failure demand): a contact by a citizen about a service they contacted us about
+    in the 7 days before (inclusive). LAG over the window widened by 7 days finds the previous
+    contact by the same citizen about the same service (ties broken by id); it may fall before
+    the window and be any council's or channel's. Scope and filters apply to the repeat itself.
     """
     previous = func.lag(Case.created_at).over(partition_by=(Case.citizen_id, Case.service_code),
                                               order_by=(Case.created_at, Case.id))
-    widened = select(Case.created_at, Case.authority_code, Case.channel, Case.service_code, Case.citizen_id,
-                     previous.label("previous_at")).where(
+    seen = select(Case.created_at, Case.authority_code, Case.channel, Case.service_code, Case.workflow,
+                  Case.citizen_id, Case.disposition, Case.self_served, Case.sla_due_at, Case.first_response_at,
+                  Case.resolved_at, previous.label("previous_at")).where(
         Case.created_at >= f.start - dt.timedelta(days=REPEAT_DAYS), Case.created_at < f.end)
     if f.service:
-        widened = widened.where(Case.service_code == f.service)
-    seen = widened.subquery("seen")
-    repeat = and_(seen.c.citizen_id.is_not(None), seen.c.service_code.is_not(None), seen.c.previous_at.is_not(None),
-                  seen.c.previous_at >= sql.days_before(_dialect(), seen.c.created_at, REPEAT_DAYS))
-    fine = _fine(sets)
-    grouped = _where(select(*_dims(f, fine, seen.c), func.count().label("contacts"), _ones(repeat).label("repeats")),
-                     f, seen.c)
-    fine_cte = (grouped.group_by(*[c for c in grouped.selected_columns if c.key in fine]) if fine else grouped).cte("fine")
-    return _summed(fine_cte, fine, sets, ("contacts", "repeats"),
-                   {"repeat_rate": lambda s: _ratio(s["repeats"], s["contacts"])})
+        seen = seen.where(Case.service_code == f.service)
+    c = seen.subquery("seen").c
+    now = literal(f.now or utcnow(), Case.sla_due_at.type)
+    answered = func.coalesce(c.first_response_at, c.resolved_at)
+    has_sla = c.sla_due_at.is_not(None)
+    repeat = and_(c.citizen_id.is_not(None), c.service_code.is_not(None), c.previous_at.is_not(None),
+                  c.previous_at >= sql.days_before(_dialect(), c.created_at, REPEAT_DAYS))
+    fine = ["period", "service", "workflow"]
+    dims = _dims(f, fine, c)
+    grouped = _where(select(
+        *dims, func.count().label("contacts"), _ones(c.self_served).label("self_served"),
+        *[_ones(c.disposition == d).label(d) for d in DISPOSITION_COUNTS],
+        _ones(c.disposition.in_(HANDOVER)).label("handed_over"), _ones(has_sla).label("with_sla"),
+        _ones(and_(has_sla, answered <= c.sla_due_at)).label("met"),
+        _ones(and_(has_sla, or_(answered > c.sla_due_at, and_(answered.is_(None), c.sla_due_at < now)))).label("breached"),
+        _ones(repeat).label("repeats"),
+    ), f, c)
+    fine_cte = grouped.group_by(*dims).cte("fine")
+    sums = ("contacts", "self_served", *DISPOSITION_COUNTS, "handed_over", "with_sla", "met", "breached", "repeats")
+    workflows, by_period, total = _summed(fine_cte, fine, [("service", "workflow"), ("period",), ()], sums, {
+        "completion_rate": lambda s: _ratio(s["self_served"], s["contacts"]),
+        "compliance": lambda s: _ratio(s["met"], s["met"] + s["breached"]),
+        "repeat_rate": lambda s: _ratio(s["repeats"], s["contacts"]),
+    }, where={0: fine_cte.c.workflow.is_not(None)})
+    return {"workflows": workflows, "by_period": by_period, "total": total[0]}
 
 
 def misroutes(f: Filters) -> list[dict[str, Any]]:

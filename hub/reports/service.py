@@ -110,6 +110,7 @@ def _labelled(rows: list[dict[str, Any]], period: str) -> list[dict[str, Any]]:
 
 
 def channel_shift(f: Filters) -> dict[str, Any]:
+    queries.prepare()
     by_period_channel, by_period, by_channel, totals = queries.channel_figures(
         f, [("period", "channel"), ("period",), ("channel",), ()])
     _labelled(by_period_channel, f.period)
@@ -128,20 +129,21 @@ def channel_shift(f: Filters) -> dict[str, Any]:
 
 
 def service_performance(f: Filters) -> dict[str, Any]:
-    workflows = queries.workflow_figures(f)
+    queries.prepare()
+    figures = queries.service_figures(f)
+    workflows, by_period = figures["workflows"], _labelled(figures["by_period"], f.period)
     sets = [("period",), ()]
-    sla, sla_total = queries.sla_figures(f, sets)
     first_response, first_response_total = queries.median_hours(f, sets, "first_response_at")
     resolution, resolution_total = queries.median_hours(f, sets, "resolved_at")
-    repeats, repeats_total = queries.repeat_figures(f, sets)
-    for rows in (sla, first_response, resolution, repeats):
-        _labelled(rows, f.period)
+    _labelled(first_response, f.period)
+    _labelled(resolution, f.period)
+    sla = [r for r in by_period if r["with_sla"]]
     return {
         "workflows": workflows, "reasons": queries.handover_reasons(f),
-        "sla": sla, "sla_total": sla_total[0],
+        "sla": sla, "sla_total": figures["total"],
         "first_response": first_response, "first_response_total": first_response_total[0],
         "resolution": resolution, "resolution_total": resolution_total[0],
-        "repeats": repeats, "repeats_total": repeats_total[0],
+        "repeats": by_period, "repeats_total": figures["total"],
         "misroutes": queries.misroutes(f),
         "completion_chart": charts.bars("Self-service completion by workflow",
                                         [(f"{r['workflow']} ({r['service']})", r["completion_rate"] or 0.0)
@@ -152,6 +154,7 @@ def service_performance(f: Filters) -> dict[str, Any]:
 
 
 def cost_share(f: Filters) -> dict[str, Any]:
+    queries.prepare()
     rows, totals = queries.cost_share(f)
     return {"rows": rows, "totals": totals,
             "chart": charts.bars("Share of the partnership's contacts", [(r["name"], r["contact_share"] or 0.0)
@@ -172,6 +175,7 @@ def _rate(value: float | None) -> str:
 
 def channel_shift_csv(f: Filters) -> str:
     """One row per period, council and channel; `period` is the first local day of the period."""
+    queries.prepare()
     (rows,) = queries.channel_figures(f, [("period", "authority", "channel")])
     return _csv(["period", "authority", "channel", "contacts", "self_served", "assisted", "cost",
                  "all_phone_cost", "saved"],
@@ -180,7 +184,8 @@ def channel_shift_csv(f: Filters) -> str:
 
 
 def service_performance_csv(f: Filters) -> str:
-    rows = queries.workflow_figures(f)
+    queries.prepare()
+    rows = queries.service_figures(f)["workflows"]
     return _csv(["service", "workflow", "contacts", "self_served", "completion_rate", "escalated", "urgent",
                  "needs_info", "signposted"],
                 [[r["service"] or "", r["workflow"], r["contacts"], r["self_served"], _rate(r["completion_rate"]),
@@ -188,6 +193,7 @@ def service_performance_csv(f: Filters) -> str:
 
 
 def cost_share_csv(f: Filters) -> str:
+    queries.prepare()
     rows, _ = queries.cost_share(f)
     return _csv(["authority", "name", "partner", "contacts", "cost", "contact_share", "cost_share"],
                 [[r["authority"], r["name"], "yes" if r["partner"] else "no", r["contacts"], money(r["cost_pence"]),

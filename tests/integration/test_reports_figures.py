@@ -77,14 +77,14 @@ def test_manager_figures_are_only_their_council(report_data):
 
 
 def test_workflow_completion_and_hand_overs(report_data):
-    week = queries.workflow_figures(filters(WEEK, MHDC))
+    week = queries.service_figures(filters(WEEK, MHDC))["workflows"]
     assert pick(week, "service", "workflow", "contacts", "self_served", "escalated", "urgent", "needs_info",
                 "handed_over") == [("waste.bin_day", "bin_day", 4, 3, 0, 0, 1, 1),
                                    ("waste.missed_bin", "missed_bin", 3, 0, 2, 1, 0, 3)]
     assert [r["completion_rate"] for r in week] == pytest.approx([0.75, 0.0])
-    month = queries.workflow_figures(filters(MONTH, MHDC))
+    month = queries.service_figures(filters(MONTH, MHDC))["workflows"]
     assert [r["completion_rate"] for r in month] == pytest.approx([6 / 7, 1 / 4])
-    admin = queries.workflow_figures(filters(WEEK))
+    admin = queries.service_figures(filters(WEEK))["workflows"]
     assert pick(admin, "service", "workflow", "contacts", "self_served") == [
         ("roads.pothole", "street_report", 1, 1), ("roads.street_light", "street_report", 1, 0),
         ("waste.bin_day", "bin_day", 5, 4), ("waste.missed_bin", "missed_bin", 3, 0)]
@@ -99,13 +99,13 @@ def test_hand_over_reasons(report_data):
 @pytest.mark.parametrize("window,scope,expected", [
     (WEEK, MHDC, (4, 3, 1)), (MONTH, MHDC, (6, 4, 2)), (WEEK, ADMIN, (8, 6, 2)), (MONTH, ADMIN, (11, 8, 3))])
 def test_sla_compliance(report_data, window, scope, expected):
-    row = queries.sla_figures(filters(window, scope), [()])[0][0]
+    row = queries.service_figures(filters(window, scope))["total"]
     assert (row["with_sla"], row["met"], row["breached"]) == expected
     assert row["compliance"] == pytest.approx(expected[1] / (expected[1] + expected[2]))
 
 
 def test_sla_not_yet_due_is_pending_not_breached(report_data):
-    row = queries.sla_figures(filters(MONTH, MHDC, now=at("2026-12-01 11:00")), [()])[0][0]
+    row = queries.service_figures(filters(MONTH, MHDC, now=at("2026-12-01 11:00")))["total"]
     assert (row["with_sla"], row["met"], row["breached"]) == (6, 4, 1)
     assert row["compliance"] == pytest.approx(0.8)
 
@@ -124,7 +124,7 @@ def test_median_hours_to_first_response_and_resolution(report_data, window, scop
 @pytest.mark.parametrize("window,scope,expected", [
     (WEEK, MHDC, (9, 4)), (MONTH, MHDC, (15, 7)), (WEEK, ADMIN, (16, 5)), (MONTH, ADMIN, (23, 8))])
 def test_repeat_contacts_within_seven_days(report_data, window, scope, expected):
-    row = queries.repeat_figures(filters(window, scope), [()])[0][0]
+    row = queries.service_figures(filters(window, scope))["total"]
     assert (row["contacts"], row["repeats"]) == expected
     assert row["repeat_rate"] == pytest.approx(expected[1] / expected[0])
 
@@ -136,8 +136,8 @@ def test_repeat_boundary_is_seven_days_inclusive(app):
         3: ("MHDC", "web", "waste.missed_bin", None, "escalated", False, "2026-11-02 09:00", None, None, None, "B"),
         4: ("MHDC", "web", "waste.missed_bin", None, "escalated", False, "2026-11-09 09:00:01", None, None, None, "B"),
     })
-    rows = queries.repeat_figures(filters({"from": "2026-11-09", "to": "2026-11-09"}), [("service",)])[0]
-    assert pick(rows, "service", "repeats") == [("waste.bin_day", 1), ("waste.missed_bin", 0)]
+    total = queries.service_figures(filters({"from": "2026-11-09", "to": "2026-11-09"}))["total"]
+    assert (total["contacts"], total["repeats"]) == (2, 1)
 
 
 def test_misroutes(report_data):
