@@ -34,13 +34,13 @@ def bars(title: str, items: Sequence[tuple[str, float]], *, percent: bool = Fals
             "height": max(len(rows), 1) * (BAR_H + GAP)}
 
 
-def stacked(title: str, rows: Sequence[dict[str, Any]], labels: Sequence[str],
+def stacked(title: str, rows: Sequence[dict[str, Any]], totals: dict[str, int],
             series: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """One bar per period, split by channel; `rows` are (label, channel, contacts) figures from SQL."""
+    """One bar per period, split by channel; `rows` (label, channel, contacts) and `totals` come from SQL."""
+    labels = list(totals)
     values: dict[str, dict[str, int]] = {label: {} for label in labels}
     for row in rows:
         values[row["label"]][row["channel"]] = row["contacts"]
-    totals = {label: sum(parts.values()) for label, parts in values.items()}
     top = max(totals.values(), default=0) or 1
     span = WIDTH - LABEL_W - 70
     bars_out = []

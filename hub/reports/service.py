@@ -118,7 +118,7 @@ def channel_shift(f: Filters) -> dict[str, Any]:
     return {
         "by_period": by_period, "by_period_channel": by_period_channel, "by_channel": by_channel,
         "totals": totals[0], "unit_costs": queries.unit_costs(),
-        "volume_chart": charts.stacked("Contacts by channel", by_period_channel, [r["label"] for r in by_period],
+        "volume_chart": charts.stacked("Contacts by channel", by_period_channel, {r["label"]: r["contacts"] for r in by_period},
                                        [(c, CHANNEL_NAMES[c]) for c in CHANNELS]),
         "digital_chart": charts.bars("Digital share of contacts",
                                      [(r["label"], r["digital_share"] or 0.0) for r in by_period], percent=True),
