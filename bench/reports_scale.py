@@ -79,7 +79,7 @@ FROM decided
 SEED_EVENTS = """
 INSERT INTO case_event (case_id, at, actor, kind, reason, data)
 SELECT id, created_at, 'system', 'transferred', 'Bench transfer',
-       json_build_object('from_authority', 'WCC', 'to_authority', authority_code)
+       json_build_object('authority_from', 'WCC', 'authority_to', authority_code)
 FROM "case" WHERE id % 100 = 0 AND authority_code <> 'WCC'
 UNION ALL
 SELECT id, created_at, 'system', 'escalated',

@@ -153,10 +153,17 @@ def unit_costs() -> list[dict[str, Any]]:
 
 
 def handover_reasons(f: Filters, limit: int = 10) -> list[dict[str, Any]]:
-    """The commonest reasons recorded when a workflow's contact was escalated to advisers."""
+    """The commonest recorded reasons why a workflow's contact went to people.
+
+    Triage records a workflow's hand-over as a `triaged` event with the disposition in its data
+    and the explanation as its reason; later escalations (a citizen who never answered) are
+    `escalated` events.
+    """
+    handed_over = or_(CaseEvent.kind == "escalated", and_(
+        CaseEvent.kind == "triaged", CaseEvent.data["disposition"].as_string().in_(HANDOVER)))
     stmt = (select(Case.workflow.label("workflow"), CaseEvent.reason.label("reason"), func.count().label("count"))
             .select_from(CaseEvent).join(Case, CaseEvent.case_id == Case.id)
-            .where(CaseEvent.kind == "escalated", Case.workflow.is_not(None), CaseEvent.reason.is_not(None))
+            .where(handed_over, Case.workflow.is_not(None), CaseEvent.reason.is_not(None))
             .group_by(Case.workflow, CaseEvent.reason)
             .order_by(func.count().desc(), Case.workflow, CaseEvent.reason).limit(limit))
     return _rows(_where(stmt, f))
@@ -237,8 +244,8 @@ def misroutes(f: Filters) -> list[dict[str, Any]]:
 
     Scoped by the council the case now belongs to: a manager sees what was passed to them.
     """
-    src = CaseEvent.data["from_authority"].as_string()
-    dst = CaseEvent.data["to_authority"].as_string()
+    src = CaseEvent.data["authority_from"].as_string()
+    dst = CaseEvent.data["authority_to"].as_string()
     stmt = (select(src.label("from_authority"), dst.label("to_authority"), func.count().label("transfers"))
             .select_from(CaseEvent).join(Case, CaseEvent.case_id == Case.id).where(CaseEvent.kind == "transferred")
             .group_by(src, dst).order_by(func.count().desc(), src, dst))

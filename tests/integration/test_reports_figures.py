@@ -92,8 +92,9 @@ def test_workflow_completion_and_hand_overs(report_data):
 
 def test_hand_over_reasons(report_data):
     assert pick(queries.handover_reasons(filters(MONTH)), "workflow", "reason", "count") == [
-        ("missed_bin", "No collection record for this address", 2), ("street_report", "Reported as dangerous", 1)]
-    assert pick(queries.handover_reasons(filters(MONTH, MHDC)), "workflow", "count") == [("missed_bin", 2)]
+        ("missed_bin", "No collection record for this address", 2), ("missed_bin", "Reported as a hazard", 1),
+        ("street_report", "Reported as dangerous", 1)]
+    assert pick(queries.handover_reasons(filters(MONTH, MHDC)), "workflow", "count") == [("missed_bin", 2), ("missed_bin", 1)]
 
 
 @pytest.mark.parametrize("window,scope,expected", [
