@@ -244,8 +244,10 @@ def misroutes(f: Filters) -> list[dict[str, Any]]:
 
     Scoped by the council the case now belongs to: a manager sees what was passed to them.
     """
-    src = CaseEvent.data["authority_from"].as_string()
-    dst = CaseEvent.data["authority_to"].as_string()
+    # The adviser workspace records authority_from/authority_to; the demo history (so far)
+    # from_authority/to_authority. Read either until the two agree.
+    src = func.coalesce(CaseEvent.data["authority_from"].as_string(), CaseEvent.data["from_authority"].as_string())
+    dst = func.coalesce(CaseEvent.data["authority_to"].as_string(), CaseEvent.data["to_authority"].as_string())
     stmt = (select(src.label("from_authority"), dst.label("to_authority"), func.count().label("transfers"))
             .select_from(CaseEvent).join(Case, CaseEvent.case_id == Case.id).where(CaseEvent.kind == "transferred")
             .group_by(src, dst).order_by(func.count().desc(), src, dst))
