@@ -29,7 +29,7 @@ def _page(name: str) -> Any:
     title, build, _ = PAGES[name]
     f = _filters()
     return render_template(f"reports/{name}.html", title=title, f=f, report=build(f), args=f.query_args(),
-                           choices=service.choices(f.scope), periods=PERIOD_CHOICES, money=service.money,
+                           choices=service.choices(f.scope), periods=PERIOD_CHOICES, money=service.money, pounds=service.pounds,
                            pages=PAGES, current=name)
 
 

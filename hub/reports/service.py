@@ -97,6 +97,14 @@ def money(pence: Any) -> str:
     return f"{sign}{abs(pence) // 100}.{abs(pence) % 100:02d}"
 
 
+def pounds(pence: Any) -> str:
+    """Pence for people: '£12,989.70', '−£175.46' (a saving below the baseline is negative)."""
+    if pence is None:
+        return "–"
+    pence = int(round(pence))
+    return f"{'−' if pence < 0 else ''}£{abs(pence) // 100:,}.{abs(pence) % 100:02d}"
+
+
 def choices(scope: Scope) -> dict[str, Any]:
     """What the filter form offers: only the councils the user may see."""
     return {"authorities": [a for a in queries.authorities() if scope.allows(a["code"])],

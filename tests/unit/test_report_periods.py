@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from hub.reports.service import default_window, money, period_label
+from hub.reports.service import default_window, money, period_label, pounds
 from hub.reports.sql import period_starts
 
 
@@ -27,6 +27,7 @@ def test_labels_and_money():
     assert period_label("2026-11-02", "week") == "w/c 2 Nov 2026"
     assert period_label("2026-11-01", "month") == "November 2026"
     assert (money(3767), money(5), money(-225), money(None)) == ("37.67", "0.05", "-2.25", "")
+    assert (pounds(1298970), pounds(-17546)) == ("£12,989.70", "−£175.46")
 
 
 def test_default_windows():
