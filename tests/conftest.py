@@ -10,4 +10,5 @@ pytest_plugins = [
     "fixtures.twilio_stub",
     "fixtures.browser",
     "fixtures.mail",
+    "fixtures.report_data",
 ]

@@ -15,7 +15,7 @@ from channels.sms.routes import public
 from channels.sms.phone import to_e164
 from hub.partnership.service import current
 
-bp = Blueprint("sms_simulator", __name__, url_prefix="/dev/phone")
+bp = Blueprint("sms_simulator", __name__, url_prefix="/dev/phone", static_folder="static")
 DEFAULT_PHONE = "+447700900123"
 
 

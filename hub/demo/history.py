@@ -265,7 +265,7 @@ class History:
             at, "transferred", f"user:{hub_adviser}", hub_adviser,
             reason=f"Re-categorised by an adviser: this is '{service.name}', handled by {routed.authority.name}.",
             data={"from_service": "general.enquiry", "to_service": service.code,
-                  "from_authority": self.hub.code, "to_authority": routed.authority_code}))
+                  "authority_from": self.hub.code, "authority_to": routed.authority_code}))
 
     def _work(self, plan: Plan, service: ServiceDef, person: dict[str, Any] | None, after: dt.datetime,
               life: handling.Handling) -> None:

@@ -1,0 +1,89 @@
+"""Report SQL building blocks, with what differs between PostgreSQL and SQLite written here once.
+
+Reports bucket contacts by the partnership's *local* date (a contact at 00:30 on a summer
+Monday in London belongs to that Monday, not to Sunday in UTC): see `period_of`.
+Durations, date arithmetic and medians differ by dialect and are written per dialect below.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Float, Interval, String, and_, case, cast, func, literal, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from hub.db import UTCDateTime
+
+PERIODS = ("week", "month")
+
+
+def period_starts(first: dt.date, last: dt.date, period: str) -> list[dt.date]:
+    """The first local day of every ISO week (Monday) or month that meets [first, last]."""
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}")
+    day = first - dt.timedelta(days=first.weekday()) if period == "week" else first.replace(day=1)
+    starts = []
+    while day <= last:
+        starts.append(day)
+        day = day + dt.timedelta(days=7) if period == "week" else (day + dt.timedelta(days=32)).replace(day=1)
+    return starts
+
+
+def period_of(column: Any, first: dt.date, last: dt.date, period: str, tz: ZoneInfo) -> ColumnElement[str]:
+    """The period ('YYYY-MM-DD', its first local day) holding the UTC timestamp `column`.
+
+    Each period's start is local midnight in the partnership's zone, converted to UTC here, so
+    the database only compares stored UTC values against constants: no per-row time zone
+    arithmetic, exact across clock changes, and the same SQL on PostgreSQL and SQLite. The
+    CASE is nested as a binary search, so a three-year window by week costs ~8 comparisons
+    a row. Rows are assumed to lie inside [first, last] (the caller's WHERE).
+    """
+    starts = period_starts(first, last, period)
+    bounds = [dt.datetime.combine(day, dt.time(), tz).astimezone(dt.timezone.utc) for day in starts]
+    labels = [day.isoformat() for day in starts]
+
+    def pick(lo: int, hi: int) -> Any:
+        if hi - lo == 1:
+            return literal(labels[lo], String())
+        mid = (lo + hi) // 2
+        return case((column < literal(bounds[mid], UTCDateTime()), pick(lo, mid)), else_=pick(mid, hi))
+
+    return pick(0, len(starts))
+
+
+def seconds_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[float]:
+    if dialect == "postgresql":
+        return cast(func.extract("epoch", later - earlier), Float)
+    return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0)
+
+
+def days_before(dialect: str, column: Any, days: int) -> ColumnElement[Any]:
+    """`column` minus whole days, comparable with stored values (index-friendly on the other side)."""
+    if dialect == "postgresql":
+        return column - literal(dt.timedelta(days=days), Interval())
+    # Stored SQLite values are 'YYYY-MM-DD HH:MM:SS.ffffff'; %f keeps the fraction, so ordering holds.
+    return func.strftime("%Y-%m-%d %H:%M:%f", column, f"-{days} days")
+
+
+def median(dialect: str, source: Any, groups: list[str]) -> Any:
+    """SELECT groups..., median(value), n over rows of `source` (a subquery with a `value` column).
+
+    PostgreSQL has percentile_cont; SQLite has no median, so the middle row (or the mean of the
+    two middle rows) is picked with window functions: the same interpolated median.
+    """
+    value_col = source.c.value
+    group_cols = [source.c[g] for g in groups]
+    if dialect == "postgresql":
+        med = func.percentile_cont(0.5).within_group(value_col)
+        return select(*group_cols, med.label("median"), func.count(value_col).label("n")).group_by(*group_cols)
+    ranked = select(
+        *group_cols, value_col,
+        func.row_number().over(partition_by=group_cols or None, order_by=value_col).label("rn"),
+        func.count().over(partition_by=group_cols or None).label("cnt"),
+    ).where(value_col.is_not(None)).subquery("ranked")
+    rn, cnt = ranked.c.rn, ranked.c.cnt
+    middle = and_(rn >= (cnt + 1) // 2, rn <= (cnt + 2) // 2)
+    rgroups = [ranked.c[g] for g in groups]
+    return (select(*rgroups, func.avg(ranked.c.value).label("median"), func.max(cnt).label("n"))
+            .where(middle).group_by(*rgroups))
