@@ -168,7 +168,9 @@ def worker(burst: bool) -> None:
 
     if not current_app.config["HUB_SETTINGS"].redis_url:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker is needed.")
-    swept = sweep(older_than=dt.timedelta(seconds=0))
+    # The usual rule, not "everything": jobs already in a queue or running on another
+    # worker must not be sent again.
+    swept = sweep()
     click.echo(f"re-dispatched {swept} left-behind jobs")
     Worker(rq_backend.all_queues(), connection=rq_backend.connection()).work(burst=burst, with_scheduler=True)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hub import references
-from hub.db import session
+from hub.db import session, utcnow
 from hub.cases.models import Case, CaseEvent, Message
 
 
@@ -53,6 +53,33 @@ def find_message(channel: str, direction: str, provider_id: str, *, lock: bool =
         # Delivery callbacks for one message can race; the second waits and sees the first's write.
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     return session.scalars(stmt).first()
+
+
+def get_message(message_id: int, *, lock: bool = False) -> Message | None:
+    """The message as it is in the database now (delivery state changes under our feet)."""
+    stmt = select(Message).where(Message.id == message_id).execution_options(populate_existing=True)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.scalars(stmt).first()
+
+
+def claim_sending(message_id: int, *, stale_before: dt.datetime) -> bool:
+    """Mark an outbound message "sending" if no other attempt is at the provider with it.
+
+    One conditional UPDATE (it takes the row lock), so of two concurrent deliveries only
+    one wins, on PostgreSQL and on SQLite alike. A "sending" mark older than
+    ``stale_before`` belongs to an attempt that died mid-send and may be taken over.
+    """
+    result = session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.direction == "outbound",
+               or_(Message.delivery_status.is_(None), Message.delivery_status == "queued",
+                   and_(Message.delivery_status == "sending",
+                        or_(Message.send_started_at.is_(None), Message.send_started_at < stale_before))))
+        .values(delivery_status="sending", send_started_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 def add_message(case: Case, **values: Any) -> Message:
