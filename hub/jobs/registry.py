@@ -60,6 +60,11 @@ TASKS: dict[str, TaskSpec] = {
 }
 
 
+# Checks `hub sweep` (and the embedded server's timer) runs each time, by dotted path; each
+# takes no arguments, queues jobs for what it finds and returns how many.
+PERIODIC: tuple[str, ...] = ("hub.triage.service:escalate_stale",)
+
+
 def register(name: str, spec: TaskSpec) -> None:
     """For channels and workflows that bring tasks of their own."""
     TASKS[name] = spec
