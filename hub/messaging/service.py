@@ -100,10 +100,23 @@ def deliver(*, case_id: int, message_id: int) -> None:
 
 
 def give_up(*, task: str, args: dict[str, Any], case_id: int | None, error: str) -> None:
-    """Delivery failed after every retry: record it on the message and tell advisers."""
+    """Delivery failed after every retry: record it on the message and tell advisers.
+
+    Not if the message went out after all, or another attempt is with the provider now
+    (its retries were spent waiting for that attempt, which records the outcome itself).
+    """
+    from hub.jobs.registry import TASKS
+
     if case_id is None:
         return
-    msg = next((m for m in cases.messages(case_id) if m.id == args.get("message_id")), None)
+    msg = cases.get_message(args.get("message_id") or 0, lock=True)
+    if msg is not None and msg.case_id != case_id:
+        msg = None
+    if msg is not None and msg.delivery_status not in ("queued", "sending", None):
+        return
+    if msg is not None and msg.delivery_status == "sending" and msg.send_started_at is not None and \
+            utcnow() - msg.send_started_at < dt.timedelta(seconds=TASKS["send_message"].lease):
+        return
     case = cases.get_case(case_id)
     if msg is not None:
         msg.delivery_status, msg.delivery_error = "failed", error[:300]

@@ -146,3 +146,22 @@ def test_a_send_interrupted_mid_call_is_sent_again_after_its_lease(pg_app):
     assert sent == [msg.id]
     assert queries.get_message(msg.id).delivery_status == "sent"
     assert get_session().get(OutboxJob, job.id).status == "done"
+
+
+def test_giving_up_while_another_attempt_is_sending_leaves_the_message_alone(sending):
+    """Retries spent waiting on an attempt at the provider must not mark its message failed."""
+    from hub.messaging.service import give_up
+
+    app, sender, case_id, message_id, job_id = sending
+    thread, results = _in_thread(app, runner.run_inline, job_id)
+    try:
+        assert sender.entered.wait(20)
+        with app.app_context():
+            give_up(task="send_message", args={"message_id": message_id}, case_id=case_id,
+                    error="DeliveryInProgress: being sent")
+            get_session().commit()
+    finally:
+        _finish(sender, thread, results)
+    get_session().expire_all()
+    assert queries.get_message(message_id).delivery_status == "sent"
+    assert "delivery_failed" not in [e.kind for e in queries.events(case_id)]
