@@ -147,13 +147,22 @@ def demo_seed(weeks: int) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
 def serve(host: str, port: int) -> None:
-    """Serve the web app (jobs run in-process when REDIS_URL is unset)."""
+    """Serve the web app (jobs run in-process when REDIS_URL is unset, swept every minute)."""
     from werkzeug.serving import run_simple
 
+    from hub.jobs.background import Sweeper
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    mode = "RQ on " + app.config["HUB_SETTINGS"].redis_url if app.config["HUB_SETTINGS"].redis_url else "in-process jobs"
+    in_process = not app.config["HUB_SETTINGS"].redis_url
+    mode = "in-process jobs, swept every minute" if in_process else "RQ on " + app.config["HUB_SETTINGS"].redis_url
     click.echo(f"Serving the hub on http://{host}:{port} ({mode}). Ctrl-C stops it.")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    # No worker and no cron in the embedded set-up: this process sweeps for itself.
+    sweeper = Sweeper(app).start() if in_process else None
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        if sweeper is not None:
+            sweeper.stop()
 
 
 @click.command("worker")
@@ -168,25 +177,26 @@ def worker(burst: bool) -> None:
 
     if not current_app.config["HUB_SETTINGS"].redis_url:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker is needed.")
-    swept = sweep(older_than=dt.timedelta(seconds=0))
+    # The usual rule, not "everything": jobs already in a queue or running on another
+    # worker must not be sent again.
+    swept = sweep()
     click.echo(f"re-dispatched {swept} left-behind jobs")
     Worker(rq_backend.all_queues(), connection=rq_backend.connection()).work(burst=burst, with_scheduler=True)
 
 
 @click.command("sweep")
-@click.option("--older-than", default=60, show_default=True, help="Seconds a job may wait before it is swept.")
+@click.option("--older-than", default=60, show_default=True, help="Seconds a never-dispatched job may wait before it is swept.")
 @with_appcontext
 def sweep_command(older_than: int) -> None:
     """Re-dispatch jobs left in the outbox, and escalate cases whose citizen never answered.
 
-    Run it every few minutes (cron or a systemd timer) in production.
+    Run it every few minutes (cron or a systemd timer) with RQ; `hub serve` without
+    REDIS_URL runs it itself every minute.
     """
-    from hub.jobs.dispatch import commit_and_dispatch, sweep
-    from hub.triage.service import escalate_stale
+    from hub.jobs.background import sweep_all
 
-    click.echo(f"re-dispatched {sweep(older_than=dt.timedelta(seconds=older_than))} jobs")
-    stale = escalate_stale()
-    commit_and_dispatch()
+    swept, stale = sweep_all(older_than=dt.timedelta(seconds=older_than))
+    click.echo(f"re-dispatched {swept} jobs")
     click.echo(f"escalating {stale} unanswered cases")
 
 

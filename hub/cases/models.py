@@ -94,6 +94,8 @@ class Message(Base):
     provider_id: Mapped[str | None] = mapped_column(String(255))
     delivery_status: Mapped[str | None] = mapped_column(String(24))
     delivery_error: Mapped[str | None] = mapped_column(String(300))
+    # When a delivery attempt marked the message "sending" (before calling the provider).
+    send_started_at: Mapped[dt.datetime | None]
     # Public messages are shown to the citizen on the tracking page; notes are not.
     public: Mapped[bool] = mapped_column(default=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -4,11 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, or_, select, update
 
 from hub import references
-from hub.db import session
+from hub.db import session, utcnow
 from hub.cases.models import Case, CaseEvent, Message
 
 
@@ -21,16 +20,20 @@ class DuplicateMessage(Exception):
 
 
 def new_case(**values: Any) -> Case:
-    """Insert a case with a fresh reference; a (very unlikely) clash just draws again."""
+    """Insert a case with a fresh reference, drawing again while a reference is taken.
+
+    No savepoint: on SQLite a SAVEPOINT opened as the first statement of a unit of work is
+    its outermost transaction, and releasing it would commit the case on its own. Two
+    contacts drawing the same unused reference at the same instant (about 1 in 27 billion)
+    fail the unique constraint, and that unit of work is retried whole.
+    """
     for _ in range(5):
-        case = Case(reference=references.generate(), **values)
-        try:
-            with session.begin_nested():
-                session.add(case)
-                session.flush()
+        reference = references.generate()
+        if session.scalar(select(Case.id).where(Case.reference == reference)) is None:
+            case = Case(reference=reference, **values)
+            session.add(case)
+            session.flush()
             return case
-        except IntegrityError:
-            continue
     raise RuntimeError("could not allocate a unique case reference")
 
 
@@ -53,6 +56,33 @@ def find_message(channel: str, direction: str, provider_id: str, *, lock: bool =
         # Delivery callbacks for one message can race; the second waits and sees the first's write.
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     return session.scalars(stmt).first()
+
+
+def get_message(message_id: int, *, lock: bool = False) -> Message | None:
+    """The message as it is in the database now (delivery state changes under our feet)."""
+    stmt = select(Message).where(Message.id == message_id).execution_options(populate_existing=True)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.scalars(stmt).first()
+
+
+def claim_sending(message_id: int, *, stale_before: dt.datetime) -> bool:
+    """Mark an outbound message "sending" if no other attempt is at the provider with it.
+
+    One conditional UPDATE (it takes the row lock), so of two concurrent deliveries only
+    one wins, on PostgreSQL and on SQLite alike. A "sending" mark older than
+    ``stale_before`` belongs to an attempt that died mid-send and may be taken over.
+    """
+    result = session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.direction == "outbound",
+               or_(Message.delivery_status.is_(None), Message.delivery_status == "queued",
+                   and_(Message.delivery_status == "sending",
+                        or_(Message.send_started_at.is_(None), Message.send_started_at < stale_before))))
+        .values(delivery_status="sending", send_started_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 def add_message(case: Case, **values: Any) -> Message:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.cases import queries
-from hub.cases.models import Case, Message
+from hub.cases.models import PRIORITIES, QUEUE_STATUSES, Case, Message
 from hub.citizens import queries as citizens
 from hub.db import utcnow
 from hub.jobs.dispatch import enqueue
@@ -131,7 +131,13 @@ def request_person(case: Case, *, reason: str) -> None:
 
 
 def escalate_after_failure(*, task: str, args: dict[str, Any], case_id: int | None, error: str) -> None:
-    """A job gave up: the case goes to people with the reason, never silently dropped."""
+    """A job gave up: the case goes to people with the reason, never silently dropped.
+
+    It gets a due time from now (the service's SLA, or 16 working hours when triage never
+    chose a service) and at least high priority, so it sits near the top of the queue
+    rather than below every case with a due time. A citizen who has had no reply at all
+    is told their reference and that an adviser will reply (once).
+    """
     if case_id is None:
         return
     case = queries.get_case(case_id, lock=True)
@@ -142,12 +148,20 @@ def escalate_after_failure(*, task: str, args: dict[str, Any], case_id: int | No
         case.status = "open"
         case.disposition = "escalated"
         case.self_served, case.resolved_at = False, None
+    doc = current()
     if case.authority_code is None:
-        from hub.partnership.service import current
-
-        case.authority_code = current().partnership.triage_authority
+        case.authority_code = doc.partnership.triage_authority
+    if case.status in QUEUE_STATUSES:
+        svc = doc.service(case.service_code) if case.service_code else None
+        if case.sla_due_at is None:
+            case.sla_due_at = WorkingCalendar(doc).add_working_hours(utcnow(), svc.sla.hours if svc else 16)
+        case.priority = min(case.priority, PRIORITIES["high"])
     queries.add_event(case, "job_failed", reason=f"Automatic step '{task}' failed after retries: {error}",
                       task=task)
+    if not any(m.direction == "outbound" and m.public for m in queries.messages(case.id)):
+        auth = doc.authority(case.authority_code)
+        send_reply(case, f"Thank you for contacting us. Your reference is {case.reference}. An adviser from "
+                         f"{auth.name if auth else 'the council'} will reply.", key=f"holding-reply:{case.id}")
 
 
 def citizen_replied(case: Case) -> None:

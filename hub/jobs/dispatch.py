@@ -41,6 +41,10 @@ def dispatch(job_ids: list[int]) -> None:
         return
     redis_url = current_app.config["HUB_SETTINGS"].redis_url
     if redis_url is None:
+        # Stamped as dispatched first, so the sweep (another thread or process) leaves these
+        # alone while they run here; only a crash leaves them behind.
+        queries.mark_dispatched(job_ids)
+        get_session().commit()
         for job_id in job_ids:
             runner.run_inline(job_id)
         return
@@ -63,8 +67,22 @@ def commit_and_dispatch() -> None:
     dispatch(take_new())
 
 
+def commit_progress() -> None:
+    """A job's intermediate commit: record a claim before an outside call that cannot be undone.
+
+    Only for jobs (the runner commits their end); the claim must be visible to any other
+    attempt before, say, a provider is asked to send a text.
+    """
+    get_session().commit()
+
+
 def sweep(older_than: dt.timedelta = dt.timedelta(seconds=60)) -> int:
-    """Re-dispatch jobs left behind (Redis outage, crashed worker); returns how many."""
+    """Re-dispatch jobs left behind (Redis outage, crashed worker); returns how many.
+
+    ``older_than`` is how long a never-dispatched job may wait for its own process to send
+    it; jobs that were dispatched are swept only when their task's budget or lease has run
+    out (`hub.jobs.queries.left_behind`), so a queued or running job is never doubled.
+    """
     ids = queries.left_behind(older_than)
     get_session().commit()
     dispatch(ids)

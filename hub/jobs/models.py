@@ -34,4 +34,7 @@ class OutboxJob(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     dispatched_at: Mapped[dt.datetime | None]
+    # When the current attempt claimed the job: a "running" job is leased to that attempt
+    # until started_at + the task's timeout (see hub.jobs.queries.claim).
+    started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]

@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select, update
 
 from hub.db import session, utcnow
 from hub.jobs.models import OutboxJob
+from hub.jobs.registry import TASKS
 
 
 def add(task: str, args: dict[str, Any], case_id: int | None, key: str | None) -> OutboxJob:
@@ -29,13 +30,55 @@ def get(job_id: int, *, lock: bool = False) -> OutboxJob | None:
     return session.scalars(stmt).first()
 
 
+def claim(job_id: int, lease: int) -> int | None:
+    """Take the job for one attempt; returns the attempt number, or None if it is not ours.
+
+    A single conditional UPDATE, so two attempts can never both win: PostgreSQL makes the
+    second wait for the first's row lock and then re-checks the condition; SQLite runs
+    one writer at a time. A running job is taken over only once its lease has expired.
+    """
+    now = utcnow()
+    expired = now - dt.timedelta(seconds=lease)
+    result = session.execute(
+        update(OutboxJob)
+        .where(OutboxJob.id == job_id,
+               or_(OutboxJob.status == "pending",
+                   and_(OutboxJob.status == "running",
+                        or_(OutboxJob.started_at.is_(None), OutboxJob.started_at < expired))))
+        .values(status="running", started_at=now, attempts=OutboxJob.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    job = get(job_id, lock=True)
+    assert job is not None
+    return job.attempts
+
+
 def left_behind(older_than: dt.timedelta, limit: int = 500) -> list[int]:
-    """Jobs that should have run by now: never dispatched, or dispatched long ago and not done."""
-    cutoff = utcnow() - older_than
+    """Jobs nobody will run unless they are sent again.
+
+    - pending and never dispatched, created before ``older_than`` ago (Redis was down, or
+      the process died between its commit and dispatching);
+    - pending, dispatched longer ago than the task's whole budget (every attempt's timeout
+      plus the retry intervals), so not merely waiting in a queue or between retries;
+    - running, with the lease of the attempt that claimed it expired (a crashed worker).
+    A job still queued, retrying or running is never picked, so the sweep cannot start a
+    second copy of live work (and the claim would refuse it anyway).
+    """
+    now = utcnow()
+    per_task = [
+        and_(OutboxJob.task == name,
+             or_(and_(OutboxJob.status == "pending", OutboxJob.dispatched_at < now - dt.timedelta(seconds=spec.dispatch_budget)),
+                 and_(OutboxJob.status == "running",
+                      or_(OutboxJob.started_at.is_(None), OutboxJob.started_at < now - dt.timedelta(seconds=spec.lease)))))
+        for name, spec in TASKS.items()
+    ]
     stmt = (
         select(OutboxJob.id)
-        .where(OutboxJob.status.in_(("pending", "running")), OutboxJob.created_at < cutoff,
-               or_(OutboxJob.dispatched_at.is_(None), OutboxJob.dispatched_at < cutoff))
+        .where(or_(and_(OutboxJob.status == "pending", OutboxJob.dispatched_at.is_(None),
+                        OutboxJob.created_at < now - older_than),
+                   *per_task))
         .order_by(OutboxJob.id)
         .limit(limit)
     )

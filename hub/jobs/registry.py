@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 QUEUES = ("urgent", "default", "outbound")
+# Slack on top of a task's own timeout before another attempt may assume it died.
+LEASE_GRACE = 30  # seconds
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,24 @@ class TaskSpec:
     def max_attempts(self) -> int:
         return 1 + len(self.retry_intervals)
 
+    @property
+    def lease(self) -> int:
+        """Seconds a "running" job belongs to the attempt that claimed it.
+
+        RQ kills an attempt at its timeout, so after this long the attempt is dead (a
+        crashed worker, a killed server) and another may claim the job.
+        """
+        return self.timeout + LEASE_GRACE
+
+    @property
+    def dispatch_budget(self) -> int:
+        """Seconds after dispatch within which a pending job may still be queued or retrying.
+
+        Every attempt may use its whole timeout and RQ waits the retry intervals between
+        them; only after all of that is a dispatched job that is still pending left behind.
+        """
+        return self.timeout * self.max_attempts + sum(self.retry_intervals) + LEASE_GRACE
+
     def resolve(self) -> Callable[..., Any]:
         return resolve(self.path)
 
@@ -38,6 +58,11 @@ TASKS: dict[str, TaskSpec] = {
                              retry_intervals=(10, 60, 300), give_up="hub.messaging.service:give_up"),
     "escalate_stale": TaskSpec("hub.triage.service:escalate_if_unanswered", timeout=30),
 }
+
+
+# Checks `hub sweep` (and the embedded server's timer) runs each time, by dotted path; each
+# takes no arguments, queues jobs for what it finds and returns how many.
+PERIODIC: tuple[str, ...] = ("hub.triage.service:escalate_stale",)
 
 
 def register(name: str, spec: TaskSpec) -> None:

@@ -5,6 +5,7 @@ same number of attempts at once), so the outcome does not depend on where it ran
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import traceback
 from typing import Any
@@ -21,22 +22,31 @@ class JobFailed(RuntimeError):
 
 
 def _attempt(job_id: int) -> str:
-    """One attempt. Returns "done", "skipped"; raises on failure after recording it."""
+    """One attempt. Returns "done", "skipped"; raises on failure after recording it.
+
+    The attempt first claims the job (pending, or running with an expired lease); a job
+    another attempt holds, or one already finished, is skipped, so a job re-sent by the
+    sweep or pushed twice onto a queue still runs once at a time.
+    """
     from hub.jobs.dispatch import commit_and_dispatch
 
     sess = get_session()
-    job = queries.get(job_id, lock=True)
-    if job is None or job.status in ("done", "failed"):
+    job = queries.get(job_id)
+    spec = TASKS.get(job.task) if job is not None else None
+    if job is None or spec is None or job.status in ("done", "failed"):
         sess.rollback()
         return "skipped"
-    job.status = "running"
-    job.attempts += 1
+    attempt = queries.claim(job_id, spec.lease)
+    if attempt is None:
+        sess.rollback()
+        log.info("job %s skipped: another attempt holds it", job_id, extra={"job": job_id, "task": job.task})
+        return "skipped"
     task, args = job.task, dict(job.args)
     if job.case_id is not None:
         args["case_id"] = job.case_id
     sess.commit()
     try:
-        TASKS[task].resolve()(**args)
+        spec.resolve()(**args)
         job = queries.get(job_id)
         assert job is not None
         job.status, job.finished_at, job.last_error = "done", utcnow(), None
@@ -45,11 +55,13 @@ def _attempt(job_id: int) -> str:
     except Exception as exc:
         sess.rollback()
         get_session().info.pop("hub.outbox.new", None)
-        job = queries.get(job_id)
-        if job is not None:
-            job.status = "pending"
+        job = queries.get(job_id, lock=True)
+        # Hand the job back only if this attempt still holds it (its lease may have been
+        # taken over by another attempt, whose claim must not be undone).
+        if job is not None and job.status == "running" and job.attempts == attempt:
+            job.status, job.started_at = "pending", None
             job.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            sess.commit()
+        sess.commit()
         log.warning("job %s (%s) failed: %s", job_id, task, exc, extra={"job": job_id, "task": task})
         raise
 
@@ -64,8 +76,12 @@ def give_up(job_id: int, error: str) -> None:
     if job is None or job.status in ("done", "failed"):
         sess.rollback()
         return
-    job.status, job.finished_at, job.last_error = "failed", utcnow(), error[:2000]
     spec = TASKS[job.task]
+    if job.status == "running" and job.started_at is not None and \
+            utcnow() - job.started_at < dt.timedelta(seconds=spec.lease):
+        sess.rollback()  # another attempt holds the job now; it finishes or gives up itself
+        return
+    job.status, job.finished_at, job.last_error = "failed", utcnow(), error[:2000]
     args: dict[str, Any] = dict(job.args)
     if spec.give_up:
         resolve(spec.give_up)(task=job.task, args=args, case_id=job.case_id, error=error)
@@ -107,7 +123,7 @@ def run_inline(job_id: int) -> str:
 
     with current_app.app_context():
         job = queries.get(job_id)
-        if job is None:
+        if job is None or job.task not in TASKS:
             return "skipped"
         attempts = TASKS[job.task].max_attempts
         get_session().rollback()

@@ -6,6 +6,7 @@ message is recorded and logged, not sent, so development needs no accounts.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any, Callable
 
@@ -14,6 +15,7 @@ from flask import current_app
 from hub.cases import queries as cases
 from hub.cases.models import Case, Message
 from hub.citizens import queries as citizens
+from hub.db import utcnow
 from hub.jobs.dispatch import enqueue
 
 log = logging.getLogger(__name__)
@@ -43,10 +45,25 @@ def send_reply(case: Case, text: str, *, channel: str | None = None, key: str | 
     return msg
 
 
+class DeliveryInProgress(RuntimeError):
+    """Another attempt is with the provider for this message right now: try again later."""
+
+
 def deliver(*, case_id: int, message_id: int) -> None:
-    """Job: hand one outbound message to its channel's adapter, once."""
-    msg = next((m for m in cases.messages(case_id) if m.id == message_id), None)
-    if msg is None or msg.delivery_status not in ("queued", None):
+    """Job: hand one outbound message to its channel's adapter, once.
+
+    The message is marked "sending" and that mark committed before the provider is called,
+    so a second delivery of the same message at the same time sends nothing (it asks to be
+    retried later, in case the first dies). If the process dies between the provider
+    accepting the message and "sent" being recorded, the message stays "sending"; once
+    that mark is older than the send job's lease the message is sent again. A rare
+    duplicate text is preferred to a reply silently lost (docs/decisions/0021).
+    """
+    from hub.jobs.dispatch import commit_progress
+    from hub.jobs.registry import TASKS
+
+    msg = cases.get_message(message_id, lock=True)
+    if msg is None or msg.case_id != case_id or msg.delivery_status not in ("queued", "sending", None):
         return
     case = cases.get_case(case_id)
     assert case is not None
@@ -55,19 +72,51 @@ def deliver(*, case_id: int, message_id: int) -> None:
         msg.delivery_status = "logged" if msg.channel in ("sms", "email") else "posted"
         log.info("reply recorded without sending", extra={"case": case.reference, "channel": msg.channel})
         return
+    interrupted = msg.delivery_status == "sending"
+    stale_before = utcnow() - dt.timedelta(seconds=TASKS["send_message"].lease)
+    if not cases.claim_sending(message_id, stale_before=stale_before):
+        raise DeliveryInProgress(f"message {message_id} is being sent by another attempt")
+    if interrupted:
+        log.warning("sending again a reply whose earlier attempt died mid-send",
+                    extra={"case": case.reference, "message_id": message_id})
+    commit_progress()
+    # No row lock from here on: the provider call may be slow, and status callbacks for
+    # this message must not wait for it.
+    msg = cases.get_message(message_id)
+    assert msg is not None
     try:
-        msg.provider_id = sender(msg, case)
-        msg.delivery_status = "sent"
+        provider_id = sender(msg, case)
     except PermanentDeliveryError as exc:
         msg.delivery_status, msg.delivery_error = "failed", str(exc)[:300]
         log.warning("delivery refused", extra={"case": case.reference, "reason": str(exc)})
+        return
+    except Exception:
+        # Not sent: give the message back (committed now, since the runner rolls back a
+        # failed attempt) so the retry can send it.
+        msg.delivery_status, msg.send_started_at = "queued", None
+        commit_progress()
+        raise
+    msg.provider_id, msg.delivery_status = provider_id, "sent"
 
 
 def give_up(*, task: str, args: dict[str, Any], case_id: int | None, error: str) -> None:
-    """Delivery failed after every retry: record it on the message and tell advisers."""
+    """Delivery failed after every retry: record it on the message and tell advisers.
+
+    Not if the message went out after all, or another attempt is with the provider now
+    (its retries were spent waiting for that attempt, which records the outcome itself).
+    """
+    from hub.jobs.registry import TASKS
+
     if case_id is None:
         return
-    msg = next((m for m in cases.messages(case_id) if m.id == args.get("message_id")), None)
+    msg = cases.get_message(args.get("message_id") or 0, lock=True)
+    if msg is not None and msg.case_id != case_id:
+        msg = None
+    if msg is not None and msg.delivery_status not in ("queued", "sending", None):
+        return
+    if msg is not None and msg.delivery_status == "sending" and msg.send_started_at is not None and \
+            utcnow() - msg.send_started_at < dt.timedelta(seconds=TASKS["send_message"].lease):
+        return
     case = cases.get_case(case_id)
     if msg is not None:
         msg.delivery_status, msg.delivery_error = "failed", error[:300]

@@ -92,8 +92,15 @@ def _case_text(case_id: int) -> tuple[str, Any]:
     return "\n\n".join(m.body for m in inbound), (inbound[-1] if inbound else None)
 
 
-def apply_decision(case, decision: Decision, *, actor: str = "job:triage") -> None:
-    """Store the decision on the case with its reasons, status, priority and SLA."""
+def apply_decision(case, decision: Decision, *, actor: str = "job:triage",
+                   clock_from: dt.datetime | None = None) -> None:
+    """Store the decision on the case with its reasons, status, priority and SLA.
+
+    The SLA clock starts when the case reaches advisers with what they need: the
+    citizen's latest message (``clock_from``; the decision time if not given). A case that
+    waited in needs_info for the citizen's answer is not charged for that wait, as an
+    adviser's "waiting for the citizen" pause is not.
+    """
     doc = current()
     chosen = (case.triage or {}).get("chosen_service")
     case.service_code = decision.service
@@ -111,7 +118,7 @@ def apply_decision(case, decision: Decision, *, actor: str = "job:triage") -> No
         case.priority = PRIORITIES[svc.priority]
     if case.status == "open" and case.sla_due_at is None:
         hours = svc.sla.hours if svc else 16
-        case.sla_due_at = WorkingCalendar(doc).add_working_hours(case.created_at, hours)
+        case.sla_due_at = WorkingCalendar(doc).add_working_hours(clock_from or utcnow(), hours)
     if case.status == "resolved":
         case.resolved_at = case.resolved_at or utcnow()
         case.self_served = decision.disposition == "self_served"
@@ -139,7 +146,7 @@ def triage_case(case_id: int, message_id: int | None = None) -> None:
                       at=last_message.created_at if last_message is not None else case.created_at,
                       details={**known, "reference": case.reference})
     decision = pipeline().decide(contact)
-    apply_decision(case, decision)
+    apply_decision(case, decision, clock_from=contact.at)
     found = {k: v for k, v in (decision.data.get("details") or {}).items() if v}
     details.update(found)
     details["triaged_message_id"] = latest

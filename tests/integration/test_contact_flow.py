@@ -87,3 +87,22 @@ def test_reply_to_a_signposted_answer_reaches_the_hubs_own_queue(app):
     case = _reload(first.case.id)
     assert (case.status, case.disposition, case.authority_code) == ("open", "escalated", "HUB")
     assert case.sla_due_at is not None
+
+
+@pytest.mark.parametrize("known_citizen", [False, True])
+def test_a_failed_unit_of_work_leaves_no_case_behind(app, known_citizen):
+    """The case, its message, event and outbox row commit together or not at all.
+
+    With the case as the unit of work's first write (an anonymous contact, or a citizen
+    already on file), SQLite used to commit the case on its own.
+    """
+    if known_citizen:
+        _receive(channel="email", body="I have a question", email="known@example.org")
+    before = {model: get_session().scalar(select(func.count()).select_from(model))
+              for model in (Case, Message, CaseEvent, OutboxJob)}
+    receive_contact(channel="web", body="pothole on Church Street WR14 3AB",
+                    email="known@example.org" if known_citizen else None)
+    get_session().rollback()  # the request or job failed after storing the contact
+    after = {model: get_session().scalar(select(func.count()).select_from(model))
+             for model in (Case, Message, CaseEvent, OutboxJob)}
+    assert after == before

@@ -2,6 +2,7 @@
 give-up escalation, and nothing lost while Redis is down."""
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -27,13 +28,26 @@ def flaky(case_id: int, fail_times: int) -> None:
         raise ConnectionError(f"transient failure {job.attempts}")
 
 
+RELEASE = threading.Event()
+STARTED = threading.Event()
+
+
+def blocking(case_id: int) -> None:
+    """A task that holds its attempt open until the test releases it."""
+    CALLS.append(case_id)
+    STARTED.set()
+    assert RELEASE.wait(20), "never released"
+
+
 @pytest.fixture
 def rq_app(database_url, redis_url, new_app):
     app = new_app(database_url, REDIS_URL=redis_url)
     registry.register("test_flaky", TaskSpec("test_jobs_rq:flaky", retry_intervals=(0, 0)))
+    registry.register("test_blocking", TaskSpec("test_jobs_rq:blocking", retry_intervals=()))
     with app.app_context():
         yield app
     registry.TASKS.pop("test_flaky", None)
+    registry.TASKS.pop("test_blocking", None)
     rq_backend._redis.cache_clear()
 
 
@@ -118,6 +132,38 @@ def test_running_a_job_twice_does_nothing_more(rq_app):
     events_before = len(queries.events(got.case.id))
     assert run(job_id) == "skipped"
     assert len(queries.events(got.case.id)) == events_before
+
+
+def test_a_job_already_running_elsewhere_is_skipped_by_the_worker(rq_app):
+    """Another worker holds the job (it is "running", lease fresh) when RQ hands it out again."""
+    from hub.jobs.runner import run
+
+    CALLS.clear()
+    STARTED.clear()
+    RELEASE.clear()
+    got = receive_contact(channel="web", body="I have a question")
+    get_session().flush()
+    job_id = enqueue("test_blocking", case_id=got.case.id)
+    commit_and_dispatch()  # on the RQ queue now
+    results: list = []
+
+    def first_worker() -> None:
+        with rq_app.app_context():
+            results.append(run(job_id))
+
+    thread = threading.Thread(target=first_worker)
+    thread.start()
+    try:
+        assert STARTED.wait(20)
+        work(rq_app)  # the queued copy of the same job, while the first attempt is running
+        assert CALLS == [got.case.id]
+    finally:
+        RELEASE.set()
+        thread.join(30)
+    assert results == ["done"] and CALLS == [got.case.id]
+    get_session().expire_all()
+    job = get_session().get(OutboxJob, job_id)
+    assert (job.status, job.attempts) == ("done", 1)
 
 
 def test_job_of_a_crashed_worker_is_swept_and_finished(rq_app):

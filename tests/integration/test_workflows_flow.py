@@ -218,3 +218,22 @@ def test_hub_triage_stays_a_dry_run_with_workflows(app, run_cli):
     get_session().expire_all()
     assert get_session().scalar(select(func.count()).select_from(Case)) == 1
     assert get_session().scalar(select(func.count()).select_from(OutboxJob)) == before
+
+
+def test_sla_of_a_case_escalated_after_an_answer_runs_from_the_answer(app):
+    """Asked Monday, answered Thursday: the SLA starts Thursday, not at first contact."""
+    from hub.partnership.calendar import WorkingCalendar
+    from hub.partnership.service import current
+
+    asked_at = dt.datetime(2026, 11, 16, 10, 0, tzinfo=UTC)  # Monday
+    answered_at = dt.datetime(2026, 11, 19, 10, 0, tzinfo=UTC)  # Thursday
+    phone = "+447700900231"
+    asked = _receive(at=asked_at, channel="sms", body="my neighbours dog is barking all day and night",
+                     phone=phone).case
+    assert _reload(asked.id).status == "needs_info"
+    _receive(at=answered_at, channel="sms", body="WR14 3AB", phone=phone)
+    case = _reload(asked.id)
+    assert (case.status, case.service_code) == ("open", "environment.noise")
+    calendar, hours = WorkingCalendar(current()), current().service("environment.noise").sla.hours
+    assert case.sla_due_at == calendar.add_working_hours(answered_at, hours)
+    assert case.sla_due_at > answered_at  # not breached on arrival
