@@ -26,6 +26,9 @@ SAFEGUARDING = "social_care.safeguarding"
 # the dedicated detector (terms, paraphrases, its own high-recall model) decides.
 SAFEGUARDING_SERVICE_CONFIDENCE = 0.5
 DISPOSITIONS = ("self_served", "escalated", "urgent", "signposted", "needs_info")
+# Where a citizen outside the partnership finds their own council (GOV.UK's postcode lookup).
+FIND_YOUR_COUNCIL = "https://www.gov.uk/find-local-council"
+
 
 
 @dataclass
@@ -158,6 +161,10 @@ class Pipeline:
         reason = self.safeguarding_concern(contact.text, contact.channel)
         if reason:
             return self._safeguarding(reason, postcode, steps)
+        return self._decide_request(contact, postcode, at, steps)
+
+    def _decide_request(self, contact: Contact, postcode: str | None, at: dt.datetime, steps: list[str]) -> Decision:
+        doc = self.doc
 
         # 3. Service: chosen by the citizen, or classified from the text.
         also: tuple[str, float, str] | None = None
@@ -213,6 +220,9 @@ class Pipeline:
             return Decision(authority=hub.code, disposition="urgent", urgent=True,
                             reply="Thank you. This has been passed to an adviser as urgent.",
                             explanation=steps, **base)
+        if routed.missing == "unknown_sector":
+            assert postcode is not None
+            return self._outside_area(service, postcode, base, steps)
         if routed.authority is None and service.needs:
             needs = ["location"] if "location" in service.needs else ["postcode"]
             steps.append(f"Asking the citizen for {needs[0]}.")
@@ -260,6 +270,31 @@ class Pipeline:
         return Decision(authority=escalate_to.code, disposition="escalated",
                         reply=f"Thank you. {escalate_to.name} will reply within {service.sla.hours} working hours.",
                         explanation=steps, **base)
+
+    def _outside_area(self, service: ServiceDef, postcode: str, base: dict[str, Any], steps: list[str]) -> Decision:
+        """A valid postcode in no sector the partnership knows (docs/decisions/0023).
+
+        Asking for the postcode again would loop: the citizen is told plainly. When other
+        sectors of the same postcode district are ours, the sector is more likely a gap in
+        the partnership's map (a new estate) than another council, so an adviser checks it;
+        otherwise the citizen is pointed to GOV.UK to find their own council.
+        """
+        outward = postcode.split(" ")[0]
+        hub = self.doc.triage_authority
+        if any(sector.split(" ")[0] == outward for sector in self.doc.postcode_sectors):
+            steps.append(f"Other sectors of {outward} are in the partnership's area, so {postcode} may still be "
+                         f"ours: {hub.name}'s advisers check which council it is.")
+            return Decision(authority=hub.code, disposition="escalated", explanation=steps,
+                            reply=f"Thank you. We could not match {postcode} to a council automatically, so an "
+                                  f"adviser will check it and reply within {service.sla.hours} working hours.", **base)
+        councils = ", ".join(a.name for a in self.doc.authorities if a.partner and a.code != hub.code)
+        steps.append(f"{postcode} is outside the councils this hub serves: the citizen is told to contact "
+                     f"their own council ({FIND_YOUR_COUNCIL}).")
+        return Decision(authority=None, disposition="signposted", explanation=steps,
+                        signpost={"code": None, "name": "your local council", "phone": None, "web": FIND_YOUR_COUNCIL},
+                        reply=f"{postcode} is outside the councils this hub serves ({councils}). If that is where "
+                              f"you mean, please contact your own council: find it at {FIND_YOUR_COUNCIL}. If the "
+                              f"postcode is wrong, please send your message again with the right one.", **base)
 
     def _safeguarding(self, reason: str, postcode: str | None, steps: list[str]) -> Decision:
         steps.append(f"Safeguarding concern: {reason}. No automated answer is given.")
