@@ -64,7 +64,7 @@ class Case(TimestampMixin, Base):
     self_served: Mapped[bool] = mapped_column(default=False)
     # What the citizen told us in answer to questions (address, bin type, location…).
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # A street report about the same problem at the same place, logged earlier.
+    # The first report of the same problem (a street fault at the same place, the same missed collection).
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     # Set when a missed collection is logged: the house ('12 elm road|WR14 3AB') and the
     # collection day that was missed, so repeats are counted per collection, in SQL.
