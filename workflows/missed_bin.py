@@ -3,8 +3,11 @@
 Council rules (partnership `waste_collection`): a bin is only "missed" after the crews
 finish on its collection day, and reports are taken up to the configured number of working
 days after; outside that window the resident is told why and when to try, and nothing is
-logged. The configured number of misses at one address within the configured weeks means
-something is wrong with the round, so the report goes to the district's advisers instead.
+logged. The configured number of missed collections at one address within the configured
+weeks means something is wrong with the round, so the report goes to the district's advisers
+instead. Misses are counted per collection day, not per message: a second report of a
+collection already logged is linked to the first report (`case.duplicate_of_id`) and the
+citizen is given the first reference, so one missed Friday never looks like a failing round.
 
 `answer()` decides without side effects (it may read earlier reports); `log_report()` is the
 job that records the report once the decision is stored.
@@ -30,16 +33,30 @@ def _ask(missing: list[str]) -> str:
     return f"To report a missed bin we need {listed}. Please reply with {'it' if len(parts) == 1 else 'them'}."
 
 
-def earlier_misses(service_code: str, key: str, postcode: str, at: dt.datetime, weeks: int) -> int:
-    """Misses already logged at this address within the period (0 outside an app context)."""
+def earlier_misses(service_code: str, key: str, collection: dt.date, at: dt.datetime, weeks: int) -> int:
+    """Other collections missed at this house in the period (0 outside an app context)."""
     if not common.can_query():
         return 0
     from hub.cases import queries
 
-    since = at - dt.timedelta(weeks=weeks)
-    found = queries.service_cases(service_code, since=since, postcode=postcode)
-    return sum(1 for case in found
-               if (case.details or {}).get("missed_bin", {}).get("address_key") == key and case.created_at <= at)
+    return queries.missed_collections(service_code, key, since=collection - dt.timedelta(weeks=weeks),
+                                      excluding=collection, at=at)
+
+
+def first_report(service_code: str, key: str, collection: dt.date, bin_type: str, at: dt.datetime,
+                 reference: str | None) -> Any | None:
+    """The report already logged for this same bin missed on this same day (None outside an app context).
+
+    Recycling and garden waste go out on the same day, so the bin matters: a missed garden
+    bin is not the recycling already reported.
+    """
+    if not common.can_query():
+        return None
+    from hub.cases import queries
+
+    reports = queries.missed_reports(service_code, key, collection, at=at, excluding_reference=reference)
+    return next((case for case in reports
+                 if (case.details or {}).get("missed_bin", {}).get("bin_type") == bin_type), None)
 
 
 def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode: str | None,
@@ -76,18 +93,29 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
     key = common.address_key(addr, postcode)
     policy = doc.waste_collection.repeat_miss_escalation
     count, weeks = policy.get("count", 3), policy.get("weeks", 8)
-    before = earlier_misses(service.code, key, postcode, at, weeks)
     assert check.collection is not None
-    report = {"address": addr, "address_key": key, "bin_type": bin_type,
-              "collection_date": check.collection.date.isoformat()}
+    day = check.collection.date
+    report = {"address": addr, "address_key": key, "bin_type": bin_type, "collection_date": day.isoformat()}
     ref = common.reference_text(details)
+    first = first_report(service.code, key, day, bin_type, at, details.get("reference"))
+    if first is not None:
+        # Another message about a miss already logged: one job for the crew, not two.
+        return WorkflowResult(
+            "self_served",
+            f"Thank you. The missed {label} collection on {common.short_day(day)} at {addr} is already logged "
+            f"(ref {first.reference}); we've added your message{ref} to it.",
+            f"This collection ({day.isoformat()}) was already reported missed at this address as "
+            f"{first.reference}: linked to it, not logged again.",
+            data={"details": known, "effect": {"job": "missed_bin_log", "report": report,
+                                                "duplicate_of": first.id, "duplicate_ref": first.reference}})
+    before = earlier_misses(service.code, key, day, at, weeks)
     effect = {"job": "missed_bin_log", "report": report}
     if before + 1 >= count:
         return WorkflowResult(
             "escalated",
             f"Thank you. This is missed collection number {before + 1} at {addr} in {weeks} weeks, so "
             f"{council}'s waste team will look into it and contact you{ref}.",
-            f"{before} earlier missed collections at {addr} within {weeks} weeks: with this one that reaches "
+            f"{before} other missed collections at {addr} within {weeks} weeks: with this one that reaches "
             f"{count}, so it goes to {council}'s advisers.",
             data={"details": known, "effect": effect, "repeat": before + 1})
     nxt = check.next_collection
@@ -96,13 +124,14 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
         "self_served",
         f"Thank you. We've logged your missed {label} bin at {addr}{ref}. The crew will be asked to "
         f"return; please leave the bin out until it is emptied.{when}",
-        f"Reported inside the window (collection day {check.collection.date.isoformat()}); "
-        f"{before} earlier misses at this address within {weeks} weeks.",
+        f"Reported inside the window (collection day {day.isoformat()}); "
+        f"{before} other missed collections at this address within {weeks} weeks.",
         data={"details": known, "effect": effect})
 
 
 def log_report(case_id: int, **_: Any) -> None:
-    """Job: record the missed collection on the case and send the reply, once."""
+    """Job: record the missed collection (or the link to its first report) and send the reply, once."""
+    from hub.cases import queries
     from hub.triage.service import finish_workflow
 
     def record(case: Any, effect: dict[str, Any]) -> tuple[str, str]:
@@ -111,6 +140,17 @@ def log_report(case_id: int, **_: Any) -> None:
             raise ValueError("the stored decision has no missed-bin report to log")
         case.details = {**(case.details or {}), "missed_bin": report}
         case.location_text = case.location_text or report["address"]
+        case.address_key = report["address_key"][:200]
+        case.collection_date = dt.date.fromisoformat(report["collection_date"])
+        original_id = effect.get("duplicate_of")
+        if original_id:
+            original = queries.get_case(original_id, lock=True)
+            if original is not None and original.id != case.id:
+                case.duplicate_of_id = original.id
+                queries.add_event(original, "duplicate_linked", actor="job:missed_bin",
+                                  reason=f"{case.reference} reports the same missed collection.",
+                                  duplicate=case.reference)
+                return "linked_duplicate", f"Same missed collection as {original.reference}: linked to it."
         return "missed_bin_logged", f"Missed {report['bin_type']} collection logged at {report['address']}."
 
     finish_workflow(case_id, "missed_bin", record)

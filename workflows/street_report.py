@@ -32,24 +32,24 @@ _NEXT = {
 }
 
 
-def find_open_report(service_code: str, postcode: str, location: str | None, at: dt.datetime) -> Any | None:
+def place_key(postcode: str | None, location: str | None) -> str | None:
+    """'WR14 3|church street': the street words within the postcode sector (None without a street)."""
+    key = common.location_key(location)
+    if not key or not postcode or not postcodes.is_valid(postcode):
+        return None
+    return f"{postcodes.sector(postcode)}|{key}"[:200]
+
+
+def find_open_report(service_code: str, postcode: str, location: str | None, at: dt.datetime,
+                     reference: str | None = None) -> Any | None:
     """An earlier open report of this service at the same place, or None (none outside an app context)."""
     if not common.can_query():
         return None
     from hub.cases import queries
 
-    sector = postcodes.sector(postcode)
-    key = common.location_key(location)
-    outward = sector.split(" ")[0] + " "
-    for case in queries.service_cases(service_code, since=at - DUPLICATE_WINDOW, statuses=_REPORTED,
-                                      postcode_prefix=outward):
-        if case.duplicate_of_id is not None or case.created_at > at or not case.postcode:
-            continue
-        if case.postcode == postcode:
-            return case
-        if key and postcodes.sector(case.postcode) == sector and common.location_key(case.location_text) == key:
-            return case
-    return None
+    return queries.open_street_report(service_code, postcode=postcode, location_key=place_key(postcode, location),
+                                      since=at - DUPLICATE_WINDOW, at=at, statuses=_REPORTED,
+                                      excluding_reference=reference)
 
 
 def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode: str | None,
@@ -67,7 +67,7 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
     place = f"{location}, {postcode}" if location else postcode
     council = route.authority.name if route.authority else "The council"
     ref = common.reference_text(details)
-    earlier = find_open_report(service.code, postcode, location, at)
+    earlier = find_open_report(service.code, postcode, location, at, details.get("reference"))
     if earlier is not None:
         first = common.short_day(earlier.created_at.date())
         return WorkflowResult(
@@ -95,6 +95,7 @@ def log_report(case_id: int, **_: Any) -> None:
         location = (case.details or {}).get("location_text")
         if location and not case.location_text:
             case.location_text = location[:300]
+        case.location_key = place_key(case.postcode, case.location_text)
         original_id = effect.get("duplicate_of")
         if original_id:
             original = queries.get_case(original_id, lock=True)

@@ -37,6 +37,11 @@ class Case(TimestampMixin, Base):
         # window carries every column the report queries read (hub.reports.queries).
         Index("ix_case_created", "created_at", postgresql_include=REPORT_COLUMNS),
         Index("ix_case_citizen", "citizen_id", "created_at"),
+        # Workflows looking for earlier reports: repeat missed collections at one house, the
+        # same street fault reported again (by postcode, or by street within the sector).
+        Index("ix_case_missed_address", "service_code", "address_key", "collection_date"),
+        Index("ix_case_service_postcode", "service_code", "postcode", "created_at"),
+        Index("ix_case_service_location", "service_code", "location_key", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,8 +69,14 @@ class Case(TimestampMixin, Base):
     self_served: Mapped[bool] = mapped_column(default=False)
     # What the citizen told us in answer to questions (address, bin type, location…).
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # A street report about the same problem at the same place, logged earlier.
+    # The first report of the same problem (a street fault at the same place, the same missed collection).
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    # Set when a missed collection is logged: the house ('12 elm road|WR14 3AB') and the
+    # collection day that was missed, so repeats are counted per collection, in SQL.
+    address_key: Mapped[str | None] = mapped_column(String(200))
+    collection_date: Mapped[dt.date | None]
+    # Set when a street report is logged: '<postcode sector>|<street words>' ('WR14 3|church street').
+    location_key: Mapped[str | None] = mapped_column(String(200))
     # Secret part of the per-case reply address (contact+<token>@…), so replies thread safely.
     reply_token: Mapped[str | None] = mapped_column(String(32), unique=True)
 

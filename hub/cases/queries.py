@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, distinct, func, or_, select, update
 
 from hub import references
 from hub.db import session, utcnow
@@ -130,19 +130,52 @@ def list_cases(*, since: dt.datetime | None = None, channel: str | None = None,
     return session.scalars(stmt).all()
 
 
-def service_cases(service_code: str, *, since: dt.datetime, statuses: Sequence[str] | None = None,
-                  postcode: str | None = None, postcode_prefix: str | None = None,
-                  limit: int = 500) -> Sequence[Case]:
-    """Recent cases of one service, earliest first (workflows look for repeats and duplicates)."""
-    stmt = (select(Case).where(Case.service_code == service_code, Case.created_at >= since)
-            .order_by(Case.created_at, Case.id).limit(limit))
-    if statuses is not None:
-        stmt = stmt.where(Case.status.in_(tuple(statuses)))
-    if postcode is not None:
-        stmt = stmt.where(Case.postcode == postcode)
-    if postcode_prefix is not None:
-        stmt = stmt.where(Case.postcode.startswith(postcode_prefix, autoescape=True))
+def missed_collections(service_code: str, address_key: str, *, since: dt.date, excluding: dt.date,
+                       at: dt.datetime) -> int:
+    """How many different collections were reported missed at one house since a day.
+
+    Counted per collection, not per report: three messages about one missed Friday are one
+    miss. The collection being reported now is left out (the caller adds it).
+    """
+    return session.scalar(
+        select(func.count(distinct(Case.collection_date))).where(
+            Case.service_code == service_code, Case.address_key == address_key,
+            Case.collection_date >= since, Case.collection_date != excluding, Case.created_at <= at)
+    ) or 0
+
+
+def missed_reports(service_code: str, address_key: str, collection_date: dt.date, *, at: dt.datetime,
+                   excluding_reference: str | None = None) -> Sequence[Case]:
+    """Reports already logged (not linked ones) of one collection missed at one house, earliest first.
+
+    A handful at most (one house, one day): the caller picks the one for the same bin.
+    """
+    stmt = (select(Case).where(Case.service_code == service_code, Case.address_key == address_key,
+                               Case.collection_date == collection_date, Case.duplicate_of_id.is_(None),
+                               Case.created_at <= at)
+            .order_by(Case.created_at, Case.id).limit(20))
+    if excluding_reference:
+        stmt = stmt.where(Case.reference != excluding_reference)
     return session.scalars(stmt).all()
+
+
+def open_street_report(service_code: str, *, postcode: str, location_key: str | None, since: dt.datetime,
+                       at: dt.datetime, statuses: Sequence[str],
+                       excluding_reference: str | None = None) -> Case | None:
+    """The earliest report of this service at the same place still being dealt with, if any.
+
+    The same place is the same postcode, or the same street words in the same postcode
+    sector (``location_key`` carries the sector). Reports already linked to another are skipped.
+    """
+    place = Case.postcode == postcode
+    if location_key:
+        place = or_(place, Case.location_key == location_key)
+    stmt = (select(Case).where(Case.service_code == service_code, place, Case.duplicate_of_id.is_(None),
+                               Case.status.in_(tuple(statuses)), Case.created_at >= since, Case.created_at <= at)
+            .order_by(Case.created_at, Case.id).limit(1))
+    if excluding_reference:
+        stmt = stmt.where(Case.reference != excluding_reference)
+    return session.scalars(stmt).first()
 
 
 def needs_info_case(citizen_id: int, channel: str) -> Case | None:

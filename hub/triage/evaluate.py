@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from hub.geo import postcodes
 from hub.partnership.schema import PartnershipDoc
 from hub.triage.pipeline import Contact, Pipeline
 
@@ -24,12 +25,26 @@ def relabel(doc: PartnershipDoc, row: dict[str, Any]) -> str | None:
     adviser, goes to the partnership's triage authority: someone must own it, and with no
     place known the hub's own advisers do. The held-out set (written before this rule)
     left such authorities empty.
+
+    Rule 2: a valid postcode in no sector of the partnership, labelled `needs_info` (asking
+    for the postcode again, the loop of review finding 18), is labelled as decision 0023
+    decides: signposted with no authority when its postcode district is outside the area,
+    escalated to the triage authority when other sectors of that district are ours.
     """
     service = doc.service(row.get("service") or "")
     if (service is not None and not service.needs and row.get("disposition") == "escalated"
             and not row.get("postcode") and row.get("authority") is None and not row.get("safeguarding")):
         row["authority"] = doc.partnership.triage_authority
         return "rule 1"
+    postcode = postcodes.normalise(row.get("postcode"))
+    if (service is not None and service.tier != "partnership" and postcode is not None
+            and row.get("disposition") == "needs_info" and not row.get("safeguarding")
+            and postcodes.sector(postcode) not in doc.postcode_sectors):
+        outward = postcode.split(" ")[0]
+        ours = any(sector.split(" ")[0] == outward for sector in doc.postcode_sectors)
+        row["disposition"] = "escalated" if ours else "signposted"
+        row["authority"] = doc.partnership.triage_authority if ours else None
+        return "rule 2"
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -26,6 +27,30 @@ SAFEGUARDING = "social_care.safeguarding"
 # the dedicated detector (terms, paraphrases, its own high-recall model) decides.
 SAFEGUARDING_SERVICE_CONFIDENCE = 0.5
 DISPOSITIONS = ("self_served", "escalated", "urgent", "signposted", "needs_info")
+# Where a citizen outside the partnership finds their own council (GOV.UK's postcode lookup).
+FIND_YOUR_COUNCIL = "https://www.gov.uk/find-local-council"
+
+# Emergencies no council service can answer: the citizen is told to ring 999 (or the gas
+# emergency line) before anything else. Matched on normalised text ("isn't" -> "isnt") with
+# word boundaries; deliberately a short list of unambiguous phrases (bare "smoke" or "flood"
+# would catch bonfire nuisance and flood-defence questions).
+EMERGENCY_PHRASES: tuple[tuple[str, str], ...] = (
+    ("fire", r"\b(?:on fire|caught fire|house fire|kitchen fire|fire (?:in|at) (?:my|the|our|a)|fire spreading)\b"),
+    ("smoke", r"\b(?:full of smoke|smoke (?:pouring|billowing)|thick smoke|smoke coming (?:in|into|out of) (?:my|the|our))\b"),
+    ("gas", r"\b(?:gas leak|gas leaking|leaking gas|smell(?:s|ing)? (?:of )?gas|gas smell)\b"),
+    ("collapse", r"\b(?:collapsed|not breathing|isnt breathing|stopped breathing|unconscious)\b"),
+    ("flooding", r"\b(?:flood(?:ing|ed)? (?:into|in) (?:my|the|our) (?:house|home|flat)|(?:house|home|flat) is flooding"
+                 r"|water (?:is )?(?:coming|pouring) into (?:my|the|our) (?:house|home|flat))\b"),
+)
+_EMERGENCY_RE = [(kind, re.compile(pattern)) for kind, pattern in EMERGENCY_PHRASES]
+EMERGENCY_REPLY = ("If anyone is in danger, call 999 now (or the gas emergency line 0800 111 999 for gas); "
+                   "the council cannot send help in an emergency.")
+
+
+def emergency(text: str) -> str | None:
+    """Which emergency the message describes (fire, smoke, gas, collapse, flooding), or None."""
+    norm = normalise(text)
+    return next((kind for kind, pattern in _EMERGENCY_RE if pattern.search(norm)), None)
 
 
 @dataclass
@@ -157,7 +182,11 @@ class Pipeline:
         # 2. Safeguarding before anything else: a person at risk is never auto-answered.
         reason = self.safeguarding_concern(contact.text, contact.channel)
         if reason:
-            return self._safeguarding(reason, postcode, steps)
+            return self._with_emergency(self._safeguarding(reason, postcode, steps), contact.text)
+        return self._with_emergency(self._decide_request(contact, postcode, at, steps), contact.text)
+
+    def _decide_request(self, contact: Contact, postcode: str | None, at: dt.datetime, steps: list[str]) -> Decision:
+        doc = self.doc
 
         # 3. Service: chosen by the citizen, or classified from the text.
         also: tuple[str, float, str] | None = None
@@ -213,6 +242,9 @@ class Pipeline:
             return Decision(authority=hub.code, disposition="urgent", urgent=True,
                             reply="Thank you. This has been passed to an adviser as urgent.",
                             explanation=steps, **base)
+        if routed.missing == "unknown_sector":
+            assert postcode is not None
+            return self._outside_area(service, postcode, base, steps)
         if routed.authority is None and service.needs:
             needs = ["location"] if "location" in service.needs else ["postcode"]
             steps.append(f"Asking the citizen for {needs[0]}.")
@@ -260,6 +292,57 @@ class Pipeline:
         return Decision(authority=escalate_to.code, disposition="escalated",
                         reply=f"Thank you. {escalate_to.name} will reply within {service.sla.hours} working hours.",
                         explanation=steps, **base)
+
+    def _outside_area(self, service: ServiceDef, postcode: str, base: dict[str, Any], steps: list[str]) -> Decision:
+        """A valid postcode in no sector the partnership knows (docs/decisions/0023).
+
+        Asking for the postcode again would loop: the citizen is told plainly. When other
+        sectors of the same postcode district are ours, the sector is more likely a gap in
+        the partnership's map (a new estate) than another council, so an adviser checks it;
+        otherwise the citizen is pointed to GOV.UK to find their own council.
+        """
+        outward = postcode.split(" ")[0]
+        hub = self.doc.triage_authority
+        if any(sector.split(" ")[0] == outward for sector in self.doc.postcode_sectors):
+            steps.append(f"Other sectors of {outward} are in the partnership's area, so {postcode} may still be "
+                         f"ours: {hub.name}'s advisers check which council it is.")
+            return Decision(authority=hub.code, disposition="escalated", explanation=steps,
+                            reply=f"Thank you. We could not match {postcode} to a council automatically, so an "
+                                  f"adviser will check it and reply within {service.sla.hours} working hours.", **base)
+        councils = ", ".join(a.name for a in self.doc.authorities if a.partner and a.code != hub.code)
+        steps.append(f"{postcode} is outside the councils this hub serves: the citizen is told to contact "
+                     f"their own council ({FIND_YOUR_COUNCIL}).")
+        return Decision(authority=None, disposition="signposted", explanation=steps,
+                        signpost={"code": None, "name": "your local council", "phone": None, "web": FIND_YOUR_COUNCIL},
+                        reply=f"{postcode} is outside the councils this hub serves ({councils}). If that is where "
+                              f"you mean, please contact your own council: find it at {FIND_YOUR_COUNCIL}. If the "
+                              f"postcode is wrong, please send your message again with the right one.", **base)
+
+    def _with_emergency(self, decision: Decision, text: str) -> Decision:
+        """A fire, gas leak, collapse or flooding: 999 first, and an adviser follows up urgently.
+
+        The council's own answer (a workflow's reply, a question) would waste time, so it is
+        replaced; nothing is logged by a workflow. The case goes to the responsible council
+        when it is a partner, otherwise to the hub's triage advisers (docs/decisions/0023).
+        """
+        kind = emergency(text)
+        if kind is None:
+            return decision
+        if decision.safeguarding:
+            decision.explanation.append(f"The message describes an emergency ({kind}): the citizen is told to call "
+                                        "999 first.")
+            decision.reply = f"{EMERGENCY_REPLY} {decision.reply}"
+            return decision
+        owner = self.doc.authority(decision.authority) if decision.authority else None
+        if owner is None or not owner.partner:
+            owner = self.doc.triage_authority
+        decision.explanation.append(f"The message describes an emergency ({kind}): the citizen is told to call 999 "
+                                    f"first, and {owner.name} follows up as urgent.")
+        decision.reply = f"{EMERGENCY_REPLY} We have also passed your message to {owner.name} as urgent."
+        decision.authority, decision.disposition, decision.urgent = owner.code, "urgent", True
+        decision.needs, decision.signpost = [], None
+        decision.data = {k: v for k, v in decision.data.items() if k != "effect"}
+        return decision
 
     def _safeguarding(self, reason: str, postcode: str | None, steps: list[str]) -> Decision:
         steps.append(f"Safeguarding concern: {reason}. No automated answer is given.")
