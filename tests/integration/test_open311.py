@@ -1,4 +1,5 @@
 """Open311 GeoReport v2: one jurisdiction per partner council, JSON and XML, public data only."""
+import logging
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -81,3 +82,41 @@ def test_private_services_are_never_listed(api):
     receive_contact(channel="web", body="my bin wasn't emptied", postcode="WR1 1AB", chosen_service="waste.missed_bin")
     commit_and_dispatch()
     assert api.get("/open311/v2/requests.json?jurisdiction_id=WCITY").json == []
+
+
+@pytest.mark.parametrize("field, value, says", [
+    ("address_string", "x" * 400, "address_string is longer than 300"),
+    ("phone", "0" * 30, "phone is not a valid phone number"),
+    ("phone", "call me maybe", "phone is not a valid phone number"),
+    ("first_name", "n" * 250, "first_name is longer than 100"),
+    ("last_name", "n" * 101, "last_name is longer than 100"),
+    ("email", "not-an-address", "email is not a valid email address"),
+    ("email", "a" * 250 + "@example.org", "email is not a valid email address"),
+    ("description", "pot\x00hole", "'description' must not contain NUL"),
+    ("address_string", "4 Church\x00 Street", "'address_string' must not contain NUL"),
+    ("description", "d" * 4001, "description is longer than 4000"),
+], ids=["long-address", "long-phone", "words-phone", "long-first-name", "long-last-name", "bad-email",
+        "long-email", "nul-description", "nul-address", "long-description"])
+def test_post_refuses_odd_fields_with_a_400(api, field, value, says, caplog):
+    """On PostgreSQL each of these was a DataError (500); now a GeoReport error saying which field."""
+    caplog.set_level(logging.INFO, logger="hub.open311.routes")
+    form = {"jurisdiction_id": "WCC", "service_code": "roads.pothole", "zipcode": "WR14 3AB",
+            "description": "Deep pothole", "api_key": KEY, field: value}
+    response = api.post("/open311/v2/requests.json", data=form)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert says in response.json[0]["description"]
+    assert any(r.getMessage().startswith("open311 refused") for r in caplog.records)
+
+
+def test_post_stores_the_phone_in_e164_and_the_email_normalised(api):
+    from hub.cases import queries
+    from hub.citizens.queries import get
+
+    form = {"jurisdiction_id": "WCC", "service_code": "roads.pothole", "zipcode": "WR14 3AB",
+            "description": "Deep pothole", "api_key": KEY, "phone": "07700 900123",
+            "email": "Reporter@Example.ORG", "first_name": " Ann ", "last_name": "Lee"}
+    created = api.post("/open311/v2/requests.json", data=form)
+    assert created.status_code == 201, created.json
+    case = queries.get_case_by_reference(created.json[0]["service_request_id"])
+    citizen = get(case.citizen_id)
+    assert (citizen.phone, citizen.email, citizen.name) == ("+447700900123", "reporter@example.org", "Ann Lee")
