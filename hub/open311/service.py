@@ -112,9 +112,10 @@ def _parse_time(name: str, value: str | None) -> dt.datetime | None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise Open311Error(400, f"{name} must be an ISO 8601 date and time") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+        # In UTC here, inside the try: 9999-12-31T23:59:59-05:00 has no UTC equivalent.
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):
+        raise Open311Error(400, f"{name} must be an ISO 8601 date and time between years 1 and 9999") from None
 
 
 def request_list(auth: AuthorityDef, args: dict[str, str]) -> list[dict[str, Any]]:

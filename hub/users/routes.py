@@ -44,7 +44,7 @@ def new():  # type: ignore[no-untyped-def]
         (400 if form.is_submitted() else 200)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @staff_required("admin")
 def edit(user_id: int):  # type: ignore[no-untyped-def]
     user = service.get_user(user_id)
@@ -67,7 +67,7 @@ def edit(user_id: int):  # type: ignore[no-untyped-def]
                            reset_form=forms.ButtonForm()), (400 if form.is_submitted() else 200)
 
 
-@bp.post("/users/<int:user_id>/reset-totp")
+@bp.post("/users/<id:user_id>/reset-totp")
 @staff_required("admin")
 def reset_totp(user_id: int):  # type: ignore[no-untyped-def]
     forms.ButtonForm()

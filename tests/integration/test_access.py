@@ -16,7 +16,7 @@ def test_every_view_declares_its_access(app):
     assert unmarked == []
 
 
-SAMPLE_ARGUMENTS = {"IntegerConverter": 1, "FloatConverter": 1.0, "UUIDConverter": "00000000-0000-0000-0000-000000000000"}
+SAMPLE_ARGUMENTS = {"IntegerConverter": 1, "IdConverter": 1, "FloatConverter": 1.0, "UUIDConverter": "00000000-0000-0000-0000-000000000000"}
 
 
 def _sample_url(rule):
@@ -52,7 +52,7 @@ def test_staff_views_refuse_anonymous_users(app, client):
         if response.status_code == 302:
             assert "/adviser/sign-in" in response.headers["Location"]
         checked.append(rule.rule)
-    assert any(r.startswith("/adviser/cases/<int:case_id>") for r in checked)
+    assert any(r.startswith("/adviser/cases/<id:case_id>") for r in checked)
     assert len(checked) >= 20
 
 

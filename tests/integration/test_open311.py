@@ -41,6 +41,10 @@ def test_services_follow_the_councils_tier(api):
     ("/open311/v2/services/waste.bin_day.json?jurisdiction_id=WCC", 404),
     ("/open311/v2/requests.json?jurisdiction_id=WCC&start_date=yesterday", 400),
     ("/open311/v2/requests.json?jurisdiction_id=WCC&status=maybe", 400),
+    ("/open311/v2/requests.json?jurisdiction_id=WCC&start_date=9999-12-31T23:59:59-05:00", 400),
+    ("/open311/v2/requests.json?jurisdiction_id=WCC&start_date=0001-01-01T00:00:00%2B05:00", 400),
+    ("/open311/v2/requests.json?jurisdiction_id=WCC&end_date=9999-12-31T23:59:59-05:00", 400),
+    ("/open311/v2/requests.json?jurisdiction_id=WCC&end_date=2026-01-01%00", 400),
     ("/open311/v2/requests/ABCD-EFGH.json?jurisdiction_id=WCC", 404),
     ("/open311/v2/services.yaml?jurisdiction_id=WCC", 404),
 ])
