@@ -75,3 +75,12 @@ def test_cases_list_and_show(app, run_cli):
     assert [e["kind"] for e in shown["events"]][:2] == ["received", "triaged"]
     missing = run_cli("cases", "show", "ABCD-EFGH", "--json")
     assert missing.exit_code != 0
+
+
+def test_cases_list_refuses_odd_limits_channels_and_times(run_cli):
+    for args in (["--limit", "-5"], ["--limit", "0"], ["--limit", "10001"], ["--channel", "fax"],
+                 ["--since", "9999-12-31T23:59:59-05:00"], ["--since", "last week"]):
+        result = run_cli("cases", "list", *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
+    assert run_cli("cases", "list", "--limit", "1", "--channel", "sms").exit_code == 0
