@@ -1,6 +1,8 @@
 """The `hub` command as operators and scripts use it."""
 import json
 
+import yaml
+
 from hub.cases.service import receive_contact
 from hub.jobs.dispatch import commit_and_dispatch
 
@@ -84,3 +86,18 @@ def test_cases_list_refuses_odd_limits_channels_and_times(run_cli):
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output
     assert run_cli("cases", "list", "--limit", "1", "--channel", "sms").exit_code == 0
+
+
+def test_partnership_load_refuses_a_name_too_long_for_its_column(run_cli, tmp_path):
+    """On PostgreSQL this was a DataError traceback at load; now the field path and the reason."""
+    from hub.config import DEMO_PARTNERSHIP
+
+    data = yaml.safe_load(DEMO_PARTNERSHIP.read_text())
+    data["services"][0]["name"] = "n" * 300
+    data["authorities"][0]["phone"] = "0" * 40
+    bad = tmp_path / "long.yaml"
+    bad.write_text(yaml.safe_dump(data))
+    result = run_cli("partnership", "load", str(bad))
+    assert result.exit_code == 1
+    assert "services[0].name: String should have at most 200 characters" in result.output
+    assert "authorities[0].phone: String should have at most 32 characters" in result.output
