@@ -19,6 +19,7 @@ from hub.cases.service import receive_contact
 from hub.citizens.details import e164, email_address
 from hub.geo import postcodes
 from hub.open311 import queries
+from hub.open311.privacy import public_area, public_street
 from hub.partnership.routing import route
 from hub.partnership.schema import AuthorityDef, PartnershipDoc, ServiceDef
 from hub.partnership.service import current
@@ -103,7 +104,9 @@ def as_request(case: Case) -> dict[str, Any]:
         "status_notes": None, "service_name": svc.name if svc else None, "service_code": case.service_code,
         "description": None, "agency_responsible": auth.name if auth else None, "service_notice": None,
         "requested_datetime": _iso(case.created_at), "updated_datetime": _iso(case.updated_at),
-        "expected_datetime": None, "address": case.location_text, "zipcode": case.postcode,
+        "expected_datetime": None,
+        # Where, never who: the street without house numbers and the postcode sector (privacy.py).
+        "address": public_street(case.location_text), "zipcode": public_area(case.postcode),
     }
 
 

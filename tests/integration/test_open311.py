@@ -5,6 +5,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from hub.cases.service import receive_contact
+from hub.db import get_session
 from hub.jobs.dispatch import commit_and_dispatch
 
 KEY = "test-open311-key"
@@ -64,8 +65,11 @@ def test_post_creates_a_triaged_case_and_lists_it_without_personal_data(api):
     ref = created.json[0]["service_request_id"]
     listed = api.get("/open311/v2/requests.json?jurisdiction_id=WCC").json
     assert [r["service_request_id"] for r in listed] == [ref]
-    assert listed[0]["status"] == "open" and listed[0]["zipcode"] == "WR14 3AB"
+    assert listed[0]["status"] == "open"
+    # Where, never who: the street without its house number, and the postcode sector only.
+    assert (listed[0]["address"], listed[0]["zipcode"]) == ("Church Street", "WR14 3")
     assert "reporter@example.org" not in str(listed) and "Ann" not in str(listed)
+    assert "4 Church" not in str(listed) and "WR14 3AB" not in str(listed)
     one = ET.fromstring(api.get(f"/open311/v2/requests/{ref}.xml?jurisdiction_id=WCC").data)
     assert one.find("request/service_request_id").text == ref
     # Another jurisdiction does not see it.
@@ -124,3 +128,29 @@ def test_post_stores_the_phone_in_e164_and_the_email_normalised(api):
     case = queries.get_case_by_reference(created.json[0]["service_request_id"])
     citizen = get(case.citizen_id)
     assert (citizen.phone, citizen.email, citizen.name) == ("+447700900123", "reporter@example.org", "Ann Lee")
+
+
+def test_a_street_report_never_publishes_where_the_reporter_lives(api):
+    got = receive_contact(channel="web", body="rubbish dumped outside my house at 12 Elm Road WR14 3AB, fly tipping again")
+    commit_and_dispatch()
+    get_session().expire_all()  # the jobs ran in their own session
+    page = api.get(f"/open311/v2/requests/{got.case.reference}.json?jurisdiction_id=MHDC")
+    assert page.status_code == 200, page.get_data(as_text=True)
+    request = page.json[0]
+    assert request["service_code"] == "environment.fly_tipping"
+    assert (request["address"], request["zipcode"]) == ("Elm Road", "WR14 3")
+    text = page.get_data(as_text=True) + api.get(f"/open311/v2/requests/{got.case.reference}.xml?jurisdiction_id=MHDC").get_data(as_text=True)
+    assert "12 Elm" not in text
+    assert "my house" not in text and "WR14 3AB" not in text
+
+
+@pytest.mark.parametrize("location, street", [
+    ("12 Elm Road, outside my house at 12 Elm", "Elm Road"), ("Flat 3, Rose Cottage, Elm Rd.", "Elm Road"),
+    ("4 Church St", "Church Street"), ("the high street", "High Street"), ("outside the Co-op", None),
+    ("12 Elm", None), ("my house, 3 Mill Lane", "Mill Lane"), (None, None),
+])
+def test_public_street_drops_house_numbers_and_the_citizens_words(location, street):
+    from hub.open311.privacy import public_area, public_street
+
+    assert public_street(location) == street
+    assert public_area("wr14 3ab") == "WR14 3" and public_area("nonsense") is None and public_area(None) is None
