@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from hub.auth.access import staff_required
 from hub.users import forms, service
@@ -32,9 +33,9 @@ def new():  # type: ignore[no-untyped-def]
     error = None
     if form.validate_on_submit():
         try:
-            user = service.add_user(form.email.data or "", form.password.data or "", form.role.data,
-                                    list(form.authorities.data or []), name=form.name.data or "")
-            user.active = bool(form.active.data)
+            user = service.create_user(form.email.data or "", form.password.data or "", form.role.data,
+                                       list(form.authorities.data or []), name=form.name.data or "",
+                                       active=bool(form.active.data), created_by=current_user.id)
         except service.UserError as exc:
             error = str(exc)
         else:

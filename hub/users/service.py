@@ -1,10 +1,14 @@
 """Creating and checking staff accounts."""
 from __future__ import annotations
 
+import logging
+
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hub.users import queries
 from hub.users.models import ROLES, User
+
+log = logging.getLogger(__name__)
 
 MIN_PASSWORD = 12
 
@@ -21,8 +25,8 @@ def verify_password(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
 
 
-def add_user(email: str, password: str, role: str, authorities: list[str], *, name: str = "") -> User:
-    """Add a user, or update role, councils and password of an existing one."""
+def _checked(email: str, password: str, role: str, authorities: list[str]) -> str:
+    """The normalised email, once the new account's details are acceptable (else UserError)."""
     email = email.strip().lower()
     if "@" not in email:
         raise UserError(f"{email!r} is not an email address")
@@ -33,11 +37,42 @@ def add_user(email: str, password: str, role: str, authorities: list[str], *, na
     unknown = set(authorities) - queries.known_authorities(authorities)
     if unknown:
         raise UserError(f"unknown authority: {', '.join(sorted(unknown))} (load the partnership first?)")
-    user = queries.get_by_email(email) or User(email=email, role=role, password_hash="")
+    return email
+
+
+def add_user(email: str, password: str, role: str, authorities: list[str], *, name: str = "") -> User:
+    """Add a user, or update role, councils and password of an existing one (`hub users add`).
+
+    Add-or-update suits an operator at the server's shell; the admin screens use create_user.
+    """
+    email = _checked(email, password, role, authorities)
+    user = queries.get_by_email(email)
+    if user is not None:
+        log.warning("account updated from the command line", extra={"user": user.id, "password_reset": True})
+    user = user or User(email=email, role=role, password_hash="")
     user.role, user.password_hash = role, hash_password(password)
     user.name = name or user.name or email.split("@")[0]
     queries.save(user)
     queries.set_memberships(user, authorities)
+    return user
+
+
+def create_user(email: str, password: str, role: str, authorities: list[str], *, name: str = "",
+                active: bool = True, created_by: int | None = None) -> User:
+    """A new account from the admin screen; an email that already has one is refused.
+
+    Adding must never take over an existing account (its password, role and councils):
+    that is what editing the person is for, and editing cannot set a password.
+    """
+    email = _checked(email, password, role, authorities)
+    if queries.get_by_email(email) is not None:
+        log.warning("account creation refused", extra={"reason": "email already has an account", "by": created_by})
+        raise UserError(f"{email} already has an account: edit that person instead")
+    user = User(email=email, role=role, password_hash=hash_password(password), active=active,
+                name=name.strip() or email.split("@")[0])
+    queries.save(user)
+    queries.set_memberships(user, authorities)
+    log.info("account created", extra={"user": user.id, "role": role, "by": created_by})
     return user
 
 
@@ -66,6 +101,7 @@ def reset_totp(user_id: int) -> User:
     user.totp_secret = None
     user.failed_sign_ins, user.locked_until = 0, None
     queries.save(user)
+    log.warning("second factor reset by an admin", extra={"user": user.id})
     return user
 
 
