@@ -21,7 +21,21 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def verify_password(user: User, password: str) -> bool:
+# A scrypt hash of a password nobody has, with the same cost as real ones: checked when there
+# is no usable account, so "no such user" takes as long to answer as "wrong password".
+DUMMY_HASH = ("scrypt:32768:8:1$4A7u2Q7sbLstiaJh$493875d9919964df3c4408fd2ba9c2b9ed6dd36655fcdaeda2d57081586e15e4"
+              "2d9fa47d1dc0ff4980bd5917d4caf06c2010f2c7f892f5c35736945e02c1c096")
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """The password is right for this active account; as slow when there is no such account.
+
+    Sign-in answers the same words either way; without the dummy check the response time
+    alone would tell an attacker which emails are staff accounts.
+    """
+    if user is None or not user.active:
+        check_password_hash(DUMMY_HASH, password)
+        return False
     return check_password_hash(user.password_hash, password)
 
 

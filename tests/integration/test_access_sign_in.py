@@ -154,3 +154,32 @@ def test_a_session_moved_to_another_address_is_dropped(adviser_client):
     client, _ = adviser_client("moved@example.org", ("WCITY",))
     assert client.get("/adviser/").status_code == 200
     assert client.get("/adviser/", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 302
+
+
+def test_an_unknown_email_takes_as_long_as_a_wrong_password(app, make_user):
+    """Response time must not tell which emails are staff accounts: a hash is checked either way."""
+    import statistics
+    import time
+
+    from hub.auth import service
+
+    make_user("timing@example.org")
+    inactive = make_user("gone@example.org")
+    inactive.active = False
+    get_session().commit()  # failures are counted on another connection: hold no row lock
+
+    def took(email):
+        runs = []
+        for n in range(5):
+            with app.test_request_context("/adviser/sign-in", environ_base={"REMOTE_ADDR": f"192.0.2.{n + 50}"}):
+                start = time.perf_counter()
+                try:
+                    service.check_password(email, "wrong-password-123", f"192.0.2.{n + 50}")
+                except service.SignInRefused:
+                    pass
+                runs.append(time.perf_counter() - start)
+        return statistics.median(runs)
+
+    known = took("timing@example.org")
+    for email in ("nobody@example.org", "gone@example.org"):
+        assert took(email) > 0.5 * known, (email, took(email), known)
