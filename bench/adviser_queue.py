@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import secrets
 import statistics
 import sys
 import time
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace, url: str, sa_url: str) -> int:
     from hub.partnership.service import load
     from hub.users.service import add_user
 
-    app = create_app({"HUB_ENV": "test", "DATABASE_URL": sa_url})
+    app = create_app({"HUB_ENV": "test", "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": sa_url})
     with app.app_context():
         upgrade("head")
         load(app.config["HUB_SETTINGS"].partnership_path)

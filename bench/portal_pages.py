@@ -8,6 +8,7 @@ demo partnership and runs the demo seed, so the figures include a realistic case
 from __future__ import annotations
 
 import argparse
+import secrets
 import statistics
 import sys
 import tempfile
@@ -26,7 +27,7 @@ def _prepare(database_url: str) -> None:
     from hub.migrate import upgrade
     from hub.partnership.service import load
 
-    app = create_app({"HUB_ENV": "test", "DATABASE_URL": database_url})
+    app = create_app({"HUB_ENV": "test", "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": database_url})
     with app.app_context():
         upgrade("head")
         load(app.config["HUB_SETTINGS"].partnership_path)
@@ -61,7 +62,7 @@ def main() -> int:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
         if not args.database_url:
             _prepare(url)
-        app = create_app({"HUB_ENV": "test", "DATABASE_URL": url})
+        app = create_app({"HUB_ENV": "test", "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": url})
         client = app.test_client()
         client.get("/report/missed_bin")  # a journey page needs the journey started in the session
         pages = {"start page /": "/", "search /?q=bin": "/?q=bin+not+emptied",

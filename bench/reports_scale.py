@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+import secrets
 import statistics
 import sys
 import time
@@ -128,7 +129,7 @@ def setup(n: int) -> Any:
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB}"')
-    app = create_app({"HUB_ENV": "test", "DATABASE_URL": URL})
+    app = create_app({"HUB_ENV": "test", "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": URL})
     with app.app_context():
         upgrade("head")
         load(app.config["HUB_SETTINGS"].partnership_path)

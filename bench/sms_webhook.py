@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -74,7 +75,7 @@ def prepare_database(admin_url: str, name: str) -> str:
     from hub.migrate import upgrade
     from hub.partnership.service import load
 
-    app = create_app({"HUB_ENV": "test", "DATABASE_URL": url})
+    app = create_app({"HUB_ENV": "test", "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": url})
     with app.app_context():
         upgrade("head")
         load(app.config["HUB_SETTINGS"].partnership_path)

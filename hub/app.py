@@ -51,8 +51,9 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
 
     from hub import frontend, security
     from hub.health.routes import bp as health_bp
-    from hub.web import register_commit_hooks
+    from hub.web import register_commit_hooks, register_converters
 
+    register_converters(app)  # before any blueprint uses <id:...>
     frontend.init_app(app)  # GOV.UK Frontend templates; strict undefined (see hub/frontend.py)
     security.init_app(app)  # CSRF (webhooks exempt), security headers, rate limiter
     app.register_blueprint(health_bp)

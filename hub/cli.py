@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from hub.app import create_app
 from hub.config import ConfigError
+from hub.partnership.models import CHANNELS as CASE_CHANNELS
 
 
 def _create() -> Any:
@@ -211,16 +212,17 @@ def _iso(value: str | None) -> dt.datetime | None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"not an ISO 8601 date or time: {value!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+        # In UTC inside the try: 9999-12-31T23:00:00-05:00 has no UTC equivalent.
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):
+        raise click.BadParameter(f"not an ISO 8601 date or time in years 1 to 9999: {value!r}") from None
 
 
 @cases_group.command("list")
 @click.option("--since")
-@click.option("--channel")
+@click.option("--channel", type=click.Choice(CASE_CHANNELS))
 @click.option("--authority")
-@click.option("--limit", default=1000, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=1000, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="JSON output (the only format for now).")
 @with_appcontext
 def cases_list(since: str | None, channel: str | None, authority: str | None, limit: int, as_json: bool) -> None:
@@ -259,7 +261,7 @@ def cases_show(reference: str, as_json: bool) -> None:
 @with_appcontext
 def triage(text: str | None, channel: str, postcode: str | None, at_text: str | None, jsonl: Any) -> None:
     """Dry run of triage: classify, route and decide; change nothing; print JSON lines."""
-    from hub.triage.dryrun import run_batch, run_one
+    from hub.triage.dryrun import parse_at, run_batch, run_one
 
     if jsonl is None and not text:
         raise click.UsageError("give TEXT or --jsonl FILE")
@@ -267,7 +269,11 @@ def triage(text: str | None, channel: str, postcode: str | None, at_text: str | 
         for line in run_batch(jsonl):
             click.echo(line)
         return
-    click.echo(run_one(text or "", channel=channel, postcode=postcode, at=_iso(at_text)))
+    try:
+        at = parse_at(at_text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).replace("'at'", "--at"), param_hint="--at") from None
+    click.echo(run_one(text or "", channel=channel, postcode=postcode, at=at))
 
 
 # -- triage model ---------------------------------------------------------------------

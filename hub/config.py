@@ -81,12 +81,14 @@ class Settings:
 
         secret = opt("SECRET_KEY")
         if secret is None:
-            if hub_env == "production":
+            # Only a developer's own machine may sign sessions with a published key: a staging
+            # server run with HUB_ENV=test would otherwise accept forged staff sessions.
+            if hub_env != "development":
                 raise ConfigError(
-                    "SECRET_KEY is not set. Set it to a long random value "
+                    f"SECRET_KEY is not set (HUB_ENV={hub_env}). Set it to a long random value "
                     "(python -c 'import secrets; print(secrets.token_hex(32))') or use HUB_ENV=development."
                 )
-            secret = f"insecure-{hub_env}-key"
+            secret = "insecure-development-key"
 
         database_url = opt("DATABASE_URL") or f"sqlite:///{Path(instance_path).resolve() / 'hub.db'}"
         if database_url.startswith("postgres://"):

@@ -92,7 +92,7 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
 
     key = common.address_key(addr, postcode)
     policy = doc.waste_collection.repeat_miss_escalation
-    count, weeks = policy.get("count", 3), policy.get("weeks", 8)
+    count, weeks = policy.count, policy.weeks
     assert check.collection is not None
     day = check.collection.date
     report = {"address": addr, "address_key": key, "bin_type": bin_type, "collection_date": day.isoformat()}

@@ -6,6 +6,7 @@ which finds cases only inside it; a case of another council is a 404 on every UR
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any, Callable
 
 from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -14,7 +15,9 @@ from flask_login import current_user
 from hub.adviser import forms, service
 from hub.adviser.service import ActionRefused, QueueFilter
 from hub.auth.access import current_scope, staff_required
+from hub.web import parse_id
 
+log = logging.getLogger(__name__)
 bp = Blueprint("adviser", __name__, url_prefix="/adviser", static_folder="static",
                static_url_path="/static")
 
@@ -37,15 +40,29 @@ def _filter() -> QueueFilter:
 
 
 def _cursor() -> Any:
-    """`after=priority~due~id` from the last page; anything malformed is a 400."""
+    """`after=priority~due~id` from the last page; anything malformed is a 400.
+
+    The due time must carry its UTC offset (the column is timezone-aware) and the numbers must
+    be a small priority and a row id, or the database would refuse them with a 500.
+    """
     raw = request.args.get("after")
     if not raw:
         return None
     try:
-        priority, due, case_id = raw.split("~")
-        return int(priority), (dt.datetime.fromisoformat(due) if due != "-" else None), int(case_id)
-    except ValueError:
+        priority_text, due_text, id_text = raw.split("~")
+        case_id = parse_id(id_text)
+        if not (priority_text.isascii() and priority_text.isdigit() and len(priority_text) <= 2) or case_id is None:
+            raise ValueError("not a priority and a row id")
+        due = None
+        if due_text != "-":
+            due = dt.datetime.fromisoformat(due_text)
+            if due.tzinfo is None:
+                raise ValueError("a due time without its UTC offset")
+            due = due.astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError) as exc:
+        log.info("queue cursor refused", extra={"reason": str(exc)[:80]})
         abort(400, "bad page cursor")
+    return int(priority_text), due, case_id
 
 
 def cursor_param(cursor: Any) -> str | None:
@@ -124,13 +141,13 @@ def _render_case(case_id: int, error: str | None = None, status: int = 200, **fo
     return render_template("adviser/case.html", page=page, forms=made, error=error), status
 
 
-@bp.get("/cases/<int:case_id>")
+@bp.get("/cases/<id:case_id>")
 @staff_required()
 def case(case_id: int):  # type: ignore[no-untyped-def]
     return _render_case(case_id)
 
 
-@bp.get("/cases/<int:case_id>/messages")
+@bp.get("/cases/<id:case_id>/messages")
 @staff_required()
 def case_messages(case_id: int):  # type: ignore[no-untyped-def]
     return render_template("adviser/_thread.html", thread=service.case_messages(_actor(), case_id), users={})
@@ -152,28 +169,28 @@ def _action(name: str, form_class: type, act: Callable[[Any], Any], case_id: int
     return redirect(url_for("adviser.case", case_id=case_id))
 
 
-@bp.post("/cases/<int:case_id>/reply")
+@bp.post("/cases/<id:case_id>/reply")
 @staff_required()
 def reply(case_id: int):  # type: ignore[no-untyped-def]
     return _action("reply", forms.ReplyForm, lambda f: service.reply(
         _actor(), case_id, f.text.data, channel=f.channel.data or None, wait=f.wait.data), case_id, "Reply sent.")
 
 
-@bp.post("/cases/<int:case_id>/note")
+@bp.post("/cases/<id:case_id>/note")
 @staff_required()
 def note(case_id: int):  # type: ignore[no-untyped-def]
     return _action("note", forms.NoteForm, lambda f: service.add_note(_actor(), case_id, f.text.data),
                    case_id, "Note added.")
 
 
-@bp.post("/cases/<int:case_id>/recategorise")
+@bp.post("/cases/<id:case_id>/recategorise")
 @staff_required()
 def recategorise(case_id: int):  # type: ignore[no-untyped-def]
     return _action("recategorise", forms.RecategoriseForm,
                    lambda f: service.recategorise(_actor(), case_id, f.service.data), case_id, "Service changed.")
 
 
-@bp.post("/cases/<int:case_id>/transfer")
+@bp.post("/cases/<id:case_id>/transfer")
 @staff_required()
 def transfer(case_id: int):  # type: ignore[no-untyped-def]
     return _action("transfer", forms.TransferForm,
@@ -181,47 +198,48 @@ def transfer(case_id: int):  # type: ignore[no-untyped-def]
                    case_id, "Case transferred.")
 
 
-@bp.post("/cases/<int:case_id>/resolve")
+@bp.post("/cases/<id:case_id>/resolve")
 @staff_required()
 def resolve(case_id: int):  # type: ignore[no-untyped-def]
     return _action("resolve", forms.ResolveForm, lambda f: service.resolve(
         _actor(), case_id, f.outcome.data, close=f.close.data, note=f.note.data or ""), case_id, "Case resolved.")
 
 
-@bp.post("/cases/<int:case_id>/reopen")
+@bp.post("/cases/<id:case_id>/reopen")
 @staff_required()
 def reopen(case_id: int):  # type: ignore[no-untyped-def]
     return _action("reason", forms.ReasonForm, lambda f: service.reopen(_actor(), case_id, f.reason.data or ""),
                    case_id, "Case reopened.")
 
 
-@bp.post("/cases/<int:case_id>/assign")
+@bp.post("/cases/<id:case_id>/assign")
 @staff_required()
 def assign(case_id: int):  # type: ignore[no-untyped-def]
     def act(f: Any) -> Any:
         raw = f.user_id.data or ""
-        if raw and not raw.isdigit():
+        user_id = parse_id(raw)
+        if raw and user_id is None:
             raise ActionRefused("Choose a person")
-        return service.assign(_actor(), case_id, int(raw) if raw else None)
+        return service.assign(_actor(), case_id, user_id)
 
     return _action("assign", forms.AssignForm, act, case_id, "Assignment changed.")
 
 
-@bp.post("/cases/<int:case_id>/take")
+@bp.post("/cases/<id:case_id>/take")
 @staff_required()
 def take(case_id: int):  # type: ignore[no-untyped-def]
     return _action("button", forms.EmptyForm, lambda f: service.assign(_actor(), case_id, current_user.id),
                    case_id, "The case is yours.")
 
 
-@bp.post("/cases/<int:case_id>/wait")
+@bp.post("/cases/<id:case_id>/wait")
 @staff_required()
 def wait(case_id: int):  # type: ignore[no-untyped-def]
     return _action("button", forms.EmptyForm, lambda f: service.wait_for_citizen(_actor(), case_id),
                    case_id, "Waiting for the citizen; the SLA clock is paused.")
 
 
-@bp.post("/cases/<int:case_id>/resume")
+@bp.post("/cases/<id:case_id>/resume")
 @staff_required()
 def resume(case_id: int):  # type: ignore[no-untyped-def]
     return _action("button", forms.EmptyForm, lambda f: service.resume(_actor(), case_id),

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user
@@ -11,12 +13,37 @@ from hub.auth.access import public, staff_required
 from hub.auth.forms import CodeForm, SignInForm
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("adviser.queue")
+# Where a sign-in may send the browser afterwards: staff pages of this site only.
+NEXT_PREFIXES = ("/adviser/", "/reports/")
+
+
+def safe_next(target: str | None) -> str | None:
+    """The `next` path if it is a staff page on this site, else None.
+
+    Browsers drop tabs and newlines inside URLs and read `\\` as `/`, so `/%09/evil.example`
+    or `/\\evil.example` would leave the council's own sign-in page for a phishing site.
+    """
+    if not target:
+        return None
+    if len(target) > 2000 or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target) or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    if not parts.path.startswith(NEXT_PREFIXES) or "/../" in parts.path or parts.path.endswith("/.."):
+        return None
+    return target
+
+
+def _next_after_sign_in(target: str | None) -> str:
+    safe = safe_next(target)
+    if target and safe is None:
+        log.warning("sign-in next refused", extra={"reason": "not a staff page on this site",
+                                                   "next": target[:200].encode("unicode_escape").decode()})
+    return safe or url_for("adviser.queue")
 
 
 def _first_error(form: object) -> str | None:
@@ -38,7 +65,7 @@ def sign_in():  # type: ignore[no-untyped-def]
             except service.SignInRefused as refused:
                 error, status = refused.message, refused.status
             else:
-                session["hub.next"] = _safe_next(request.args.get("next"))
+                session["hub.next"] = _next_after_sign_in(request.args.get("next"))
                 if outcome.next_step == "done":
                     return redirect(session.pop("hub.next"))
                 return redirect(url_for("auth.code"))

@@ -105,7 +105,8 @@ def check_password(email: str, password: str, ip: str) -> Outcome:
         _ip_failures().add(ip)
         log.warning("sign-in refused", extra={"reason": "account locked", "user": user.id, "ip": ip})
         raise SignInRefused(TOO_MANY, 429)
-    if user is None or not user.active or not verify_password(user, password):
+    # verify_password first: it takes as long for an unknown or inactive account.
+    if not verify_password(user, password) or user is None:
         raise _fail(user, ip, "bad credentials or inactive")
     if needs_second_factor(user):
         session["hub.pending"] = {"user": user.id, "at": time.time()}
@@ -167,9 +168,7 @@ def _complete(user: User) -> None:
 def authenticate(email: str, password: str) -> User | None:
     """The user when the password is right and the account active (no limits; for scripts)."""
     user = queries.get_by_email(email.strip())
-    if user is None or not user.active or not verify_password(user, password):
-        return None
-    return user
+    return user if verify_password(user, password) else None
 
 
 def expire_session(idle_for: dt.timedelta, lifetime: dt.timedelta) -> bool:

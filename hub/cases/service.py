@@ -42,6 +42,32 @@ def asks_for_person(body: str) -> bool:
     return bool(_PERSON_RE.search(normalise(body)))
 
 
+# Column sizes of what an inbound contact stores (hub/cases/models.py, hub/citizens/models.py).
+MAX_SUBJECT = MAX_SUMMARY = MAX_LOCATION = 300
+MAX_SENDER, MAX_PROVIDER_ID, MAX_NAME, MAX_EMAIL, MAX_PHONE, MAX_POSTCODE = 254, 255, 200, 254, 20, 8
+
+
+def storable(value: str | None, limit: int | None = None) -> str | None:
+    """Text as the database can keep it: NUL bytes removed, cut to its column's size.
+
+    PostgreSQL refuses NUL in text and over-long values in sized columns (SQLite keeps both), so
+    a contact that any channel lets through must still be stored, never turned into a 500.
+    """
+    if value is None:
+        return None
+    value = value.replace("\x00", "")
+    return value[:limit] if limit is not None else value
+
+
+def _identifier(kind: str, value: str | None, limit: int) -> str | None:
+    """An email, phone or postcode too long for its column is dropped (a cut one would be wrong)."""
+    value = storable(value)
+    if value is not None and len(value) > limit:
+        log.warning("contact detail dropped", extra={"detail": kind, "reason": f"longer than {limit} characters"})
+        return None
+    return value or None
+
+
 @dataclass
 class Received:
     case: Case
@@ -55,6 +81,12 @@ def receive_contact(*, channel: str, body: str, subject: str | None = None, send
                     chosen_service: str | None = None, location_text: str | None = None,
                     case: Case | None = None) -> Received:
     """Store an inbound contact as a new case (or on ``case``) and queue its triage."""
+    body = storable(body) or ""
+    subject, location_text = storable(subject, MAX_SUBJECT), storable(location_text, MAX_LOCATION)
+    sender, provider_id = storable(sender, MAX_SENDER), storable(provider_id, MAX_PROVIDER_ID)
+    name = storable(name, MAX_NAME)
+    email, phone = _identifier("email", email, MAX_EMAIL), _identifier("phone", phone, MAX_PHONE)
+    postcode = _identifier("postcode", postcode, MAX_POSTCODE)
     if provider_id:
         existing = queries.find_message(channel, "inbound", provider_id)
         if existing is not None:
@@ -74,7 +106,7 @@ def receive_contact(*, channel: str, body: str, subject: str | None = None, send
         triage: dict[str, Any] = {"chosen_service": chosen_service} if chosen_service else {}
         case = queries.new_case(channel=channel, citizen_id=citizen.id if citizen else None, postcode=postcode,
                                 location_text=location_text, status="new", triage=triage,
-                                summary=(subject or body)[:300])
+                                summary=(subject or body)[:MAX_SUMMARY])
         queries.add_event(case, "received", actor="citizen", channel=channel)
     msg = queries.add_message(case, direction="inbound", channel=channel, sender=sender, subject=subject,
                               body=body, provider_id=provider_id)
@@ -101,8 +133,7 @@ def _take_answer(case: Case, msg: Message, *, postcode: str | None, location_tex
     if postcode:
         case.postcode = postcode
     if location_text:
-        case.location_text = location_text[:300]
-        details["location_text"] = location_text[:300]
+        case.location_text = details["location_text"] = location_text
     case.details = details
     queries.add_event(case, "answer_received", actor="citizen", asked=details.get("asked"), message=msg.id)
     enqueue("triage", case_id=case.id, key=f"triage:{case.id}:{msg.id}", message_id=msg.id)

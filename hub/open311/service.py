@@ -16,8 +16,10 @@ from flask import current_app
 from hub import references
 from hub.cases.models import Case
 from hub.cases.service import receive_contact
+from hub.citizens.details import e164, email_address
 from hub.geo import postcodes
 from hub.open311 import queries
+from hub.open311.privacy import public_area, public_street
 from hub.partnership.routing import route
 from hub.partnership.schema import AuthorityDef, PartnershipDoc, ServiceDef
 from hub.partnership.service import current
@@ -102,7 +104,9 @@ def as_request(case: Case) -> dict[str, Any]:
         "status_notes": None, "service_name": svc.name if svc else None, "service_code": case.service_code,
         "description": None, "agency_responsible": auth.name if auth else None, "service_notice": None,
         "requested_datetime": _iso(case.created_at), "updated_datetime": _iso(case.updated_at),
-        "expected_datetime": None, "address": case.location_text, "zipcode": case.postcode,
+        "expected_datetime": None,
+        # Where, never who: the street without house numbers and the postcode sector (privacy.py).
+        "address": public_street(case.location_text), "zipcode": public_area(case.postcode),
     }
 
 
@@ -111,9 +115,10 @@ def _parse_time(name: str, value: str | None) -> dt.datetime | None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise Open311Error(400, f"{name} must be an ISO 8601 date and time") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+        # In UTC here, inside the try: 9999-12-31T23:59:59-05:00 has no UTC equivalent.
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):
+        raise Open311Error(400, f"{name} must be an ISO 8601 date and time between years 1 and 9999") from None
 
 
 def request_list(auth: AuthorityDef, args: dict[str, str]) -> list[dict[str, Any]]:
@@ -154,9 +159,39 @@ def check_api_key(key: str | None) -> None:
         raise Open311Error(403, "a valid api_key is required to create service requests")
 
 
+# Longest values taken from another system, matching the columns they are stored in.
+MAX_DESCRIPTION = 4000
+MAX_ADDRESS = 300  # case.location_text
+MAX_NAME_PART = 100  # first_name, last_name: together citizen.name (200)
+
+
+def _checked_contact(form: dict[str, str]) -> dict[str, str | None]:
+    """The reporter's name, email and phone from the form, or a 400 saying which is wrong."""
+    for field in ("first_name", "last_name"):
+        if len(form.get(field) or "") > MAX_NAME_PART:
+            raise Open311Error(400, f"{field} is longer than {MAX_NAME_PART} characters")
+    name = " ".join(x.strip() for x in [form.get("first_name"), form.get("last_name")] if x and x.strip())
+    email = phone = None
+    if (form.get("email") or "").strip():
+        email = email_address(form["email"].strip())
+        if email is None:
+            raise Open311Error(400, "email is not a valid email address")
+    if (form.get("phone") or "").strip():
+        phone = e164(form["phone"].strip())
+        if phone is None:
+            raise Open311Error(400, "phone is not a valid phone number (UK, or international with +)")
+    return {"name": name or None, "email": email, "phone": phone}
+
+
 def create_request(auth: AuthorityDef, form: dict[str, str]) -> dict[str, Any]:
     """A service request from another system becomes a case on the API channel, triaged as usual."""
     check_api_key(form.get("api_key"))
+    bad = sorted(k for k, v in form.items() if "\x00" in k or "\x00" in v)
+    if bad:
+        raise Open311Error(400, f"{', '.join(repr(k) for k in bad)} must not contain NUL characters")
+    if len(form.get("address_string") or "") > MAX_ADDRESS:
+        raise Open311Error(400, f"address_string is longer than {MAX_ADDRESS} characters")
+    contact = _checked_contact(form)
     doc = current()
     svc = doc.service(form.get("service_code") or "")
     if svc is None or svc.code not in {s.code for s in services_for(auth)}:
@@ -171,11 +206,9 @@ def create_request(auth: AuthorityDef, form: dict[str, str]) -> dict[str, Any]:
     description = (form.get("description") or "").strip()
     if not description:
         raise Open311Error(400, "description is required")
-    if len(description) > 4000:
-        raise Open311Error(400, "description is longer than 4000 characters")
-    name = " ".join(x for x in [form.get("first_name"), form.get("last_name")] if x) or None
+    if len(description) > MAX_DESCRIPTION:
+        raise Open311Error(400, f"description is longer than {MAX_DESCRIPTION} characters")
     got = receive_contact(channel="api", body=description, postcode=postcode, chosen_service=svc.code,
-                          location_text=(form.get("address_string") or None), name=name,
-                          email=form.get("email") or None, phone=form.get("phone") or None)
+                          location_text=(form.get("address_string") or "").strip() or None, **contact)
     return {"service_request_id": got.case.reference, "service_notice": f"{auth.name} will handle this request.",
             "account_id": None}

@@ -34,8 +34,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Longest strings, matching the columns they are loaded into (hub/partnership/models.py), so
+# that a too-long value is refused here with its field path, never a database error at load.
+NAME_MAX, CODE_MAX, PHONE_MAX, EMAIL_MAX, URL_MAX, TIMEZONE_MAX, SERVICE_CODE_MAX = 200, 16, 32, 254, 300, 64, 64
+
+
 class WorkingHours(_Strict):
-    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]]
+    # At least one day: SLAs and collection rounds are counted in working days.
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(min_length=1)
     start: dt.time
     end: dt.time
 
@@ -48,12 +54,12 @@ class WorkingHours(_Strict):
 
 class PartnershipInfo(_Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")
-    name: str
-    timezone: str
-    sms_number: str | None = None
-    email_address: str | None = None
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    timezone: str = Field(max_length=TIMEZONE_MAX)
+    sms_number: str | None = Field(default=None, max_length=PHONE_MAX)
+    email_address: str | None = Field(default=None, max_length=EMAIL_MAX)
     working_hours: WorkingHours
-    triage_authority: str
+    triage_authority: str = Field(max_length=CODE_MAX)
 
     @field_validator("timezone")
     @classmethod
@@ -69,13 +75,13 @@ class PartnershipInfo(_Strict):
 
 class AuthorityDef(_Strict):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,15}$")
-    name: str
+    name: str = Field(min_length=1, max_length=NAME_MAX)
     tier: Literal["partnership", "county", "district", "unitary"]
     partner: bool
-    county: str | None = None
+    county: str | None = Field(default=None, max_length=CODE_MAX)
     county_for: list[str] = []
-    phone: str | None = None
-    web: str | None = None
+    phone: str | None = Field(default=None, max_length=PHONE_MAX)
+    web: str | None = Field(default=None, max_length=URL_MAX)
 
 
 class Sla(_Strict):
@@ -83,8 +89,8 @@ class Sla(_Strict):
 
 
 class ServiceDef(_Strict):
-    code: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)+$")
-    name: str
+    code: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)+$", max_length=SERVICE_CODE_MAX)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
     tier: Literal["partnership", "county", "district"]
     workflow: str | None = None
     needs: list[Literal["postcode", "address", "location", "bin_type"]] = []
@@ -111,11 +117,18 @@ class RoundDef(_Strict):
     cycle: Literal["A", "B"]
 
 
+class RepeatMissEscalation(_Strict):
+    """A failing round: `count` missed collections at one address within `weeks` go to people."""
+
+    count: int = Field(ge=1, le=100)
+    weeks: int = Field(ge=1, le=104)
+
+
 class WasteCollection(_Strict):
     anchor: dt.date
     crews_finish: dt.time
     missed_report_window_working_days: int = Field(ge=0, le=20)
-    repeat_miss_escalation: dict[Literal["count", "weeks"], int]
+    repeat_miss_escalation: RepeatMissEscalation
     bins: list[str]
     rounds: dict[str, RoundDef]
 
@@ -135,8 +148,9 @@ class Article(_Strict):
 
 
 class Cost(_Strict):
-    self_service: Decimal = Field(ge=0)
-    assisted: Decimal = Field(ge=0)
+    # contact_cost columns are NUMERIC(8, 2): pounds and pence below a million.
+    self_service: Decimal = Field(ge=0, max_digits=8, decimal_places=2)
+    assisted: Decimal = Field(ge=0, max_digits=8, decimal_places=2)
 
 
 class PartnershipDoc(_Strict):
@@ -249,7 +263,8 @@ def parse(data: Any) -> PartnershipDoc:
             if isinstance(inner, PartnershipError):
                 problems.extend(inner.problems)
             else:
-                problems.append((_loc(tuple(err["loc"])), err["msg"]))
+                given = f", not {err['input']!r}" if err["type"] == "literal_error" else ""
+                problems.append((_loc(tuple(err["loc"])), err["msg"] + given))
         raise PartnershipError(problems) from None
 
 

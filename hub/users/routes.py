@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from hub.auth.access import staff_required
 from hub.users import forms, service
@@ -32,9 +33,9 @@ def new():  # type: ignore[no-untyped-def]
     error = None
     if form.validate_on_submit():
         try:
-            user = service.add_user(form.email.data or "", form.password.data or "", form.role.data,
-                                    list(form.authorities.data or []), name=form.name.data or "")
-            user.active = bool(form.active.data)
+            user = service.create_user(form.email.data or "", form.password.data or "", form.role.data,
+                                       list(form.authorities.data or []), name=form.name.data or "",
+                                       active=bool(form.active.data), created_by=current_user.id)
         except service.UserError as exc:
             error = str(exc)
         else:
@@ -44,7 +45,7 @@ def new():  # type: ignore[no-untyped-def]
         (400 if form.is_submitted() else 200)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @staff_required("admin")
 def edit(user_id: int):  # type: ignore[no-untyped-def]
     user = service.get_user(user_id)
@@ -67,7 +68,7 @@ def edit(user_id: int):  # type: ignore[no-untyped-def]
                            reset_form=forms.ButtonForm()), (400 if form.is_submitted() else 200)
 
 
-@bp.post("/users/<int:user_id>/reset-totp")
+@bp.post("/users/<id:user_id>/reset-totp")
 @staff_required("admin")
 def reset_totp(user_id: int):  # type: ignore[no-untyped-def]
     forms.ButtonForm()

@@ -1,10 +1,14 @@
 """Creating and checking staff accounts."""
 from __future__ import annotations
 
+import logging
+
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hub.users import queries
 from hub.users.models import ROLES, User
+
+log = logging.getLogger(__name__)
 
 MIN_PASSWORD = 12
 
@@ -17,12 +21,26 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def verify_password(user: User, password: str) -> bool:
+# A scrypt hash of a password nobody has, with the same cost as real ones: checked when there
+# is no usable account, so "no such user" takes as long to answer as "wrong password".
+DUMMY_HASH = ("scrypt:32768:8:1$4A7u2Q7sbLstiaJh$493875d9919964df3c4408fd2ba9c2b9ed6dd36655fcdaeda2d57081586e15e4"
+              "2d9fa47d1dc0ff4980bd5917d4caf06c2010f2c7f892f5c35736945e02c1c096")
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """The password is right for this active account; as slow when there is no such account.
+
+    Sign-in answers the same words either way; without the dummy check the response time
+    alone would tell an attacker which emails are staff accounts.
+    """
+    if user is None or not user.active:
+        check_password_hash(DUMMY_HASH, password)
+        return False
     return check_password_hash(user.password_hash, password)
 
 
-def add_user(email: str, password: str, role: str, authorities: list[str], *, name: str = "") -> User:
-    """Add a user, or update role, councils and password of an existing one."""
+def _checked(email: str, password: str, role: str, authorities: list[str]) -> str:
+    """The normalised email, once the new account's details are acceptable (else UserError)."""
     email = email.strip().lower()
     if "@" not in email:
         raise UserError(f"{email!r} is not an email address")
@@ -33,11 +51,42 @@ def add_user(email: str, password: str, role: str, authorities: list[str], *, na
     unknown = set(authorities) - queries.known_authorities(authorities)
     if unknown:
         raise UserError(f"unknown authority: {', '.join(sorted(unknown))} (load the partnership first?)")
-    user = queries.get_by_email(email) or User(email=email, role=role, password_hash="")
+    return email
+
+
+def add_user(email: str, password: str, role: str, authorities: list[str], *, name: str = "") -> User:
+    """Add a user, or update role, councils and password of an existing one (`hub users add`).
+
+    Add-or-update suits an operator at the server's shell; the admin screens use create_user.
+    """
+    email = _checked(email, password, role, authorities)
+    user = queries.get_by_email(email)
+    if user is not None:
+        log.warning("account updated from the command line", extra={"user": user.id, "password_reset": True})
+    user = user or User(email=email, role=role, password_hash="")
     user.role, user.password_hash = role, hash_password(password)
     user.name = name or user.name or email.split("@")[0]
     queries.save(user)
     queries.set_memberships(user, authorities)
+    return user
+
+
+def create_user(email: str, password: str, role: str, authorities: list[str], *, name: str = "",
+                active: bool = True, created_by: int | None = None) -> User:
+    """A new account from the admin screen; an email that already has one is refused.
+
+    Adding must never take over an existing account (its password, role and councils):
+    that is what editing the person is for, and editing cannot set a password.
+    """
+    email = _checked(email, password, role, authorities)
+    if queries.get_by_email(email) is not None:
+        log.warning("account creation refused", extra={"reason": "email already has an account", "by": created_by})
+        raise UserError(f"{email} already has an account: edit that person instead")
+    user = User(email=email, role=role, password_hash=hash_password(password), active=active,
+                name=name.strip() or email.split("@")[0])
+    queries.save(user)
+    queries.set_memberships(user, authorities)
+    log.info("account created", extra={"user": user.id, "role": role, "by": created_by})
     return user
 
 
@@ -66,6 +115,7 @@ def reset_totp(user_id: int) -> User:
     user.totp_secret = None
     user.failed_sign_ins, user.locked_until = 0, None
     queries.save(user)
+    log.warning("second factor reset by an admin", extra={"user": user.id})
     return user
 
 

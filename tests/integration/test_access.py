@@ -16,7 +16,7 @@ def test_every_view_declares_its_access(app):
     assert unmarked == []
 
 
-SAMPLE_ARGUMENTS = {"IntegerConverter": 1, "FloatConverter": 1.0, "UUIDConverter": "00000000-0000-0000-0000-000000000000"}
+SAMPLE_ARGUMENTS = {"IntegerConverter": 1, "IdConverter": 1, "FloatConverter": 1.0, "UUIDConverter": "00000000-0000-0000-0000-000000000000"}
 
 
 def _sample_url(rule):
@@ -52,7 +52,7 @@ def test_staff_views_refuse_anonymous_users(app, client):
         if response.status_code == 302:
             assert "/adviser/sign-in" in response.headers["Location"]
         checked.append(rule.rule)
-    assert any(r.startswith("/adviser/cases/<int:case_id>") for r in checked)
+    assert any(r.startswith("/adviser/cases/<id:case_id>") for r in checked)
     assert len(checked) >= 20
 
 
@@ -107,6 +107,32 @@ def test_open_redirect_is_refused(client, make_user, sign_in):
     response = client.post("/adviser/sign-in?next=//evil.example/x", data={
         "email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client, "/adviser/sign-in")})
     assert response.headers["Location"] == "/adviser/"
+
+
+@pytest.mark.parametrize("target", [
+    "/%09/evil.example/x", "/%0a/evil.example/x", "/%0d%0a/evil.example", "/%00/evil.example",
+    "/%5Cevil.example", "https://evil.example/adviser/", "//evil.example/adviser/", "/%20/evil.example",
+    "/portal/../adviser/", "/adviser/../../evil", "javascript:alert(1)", "adviser/",
+])
+def test_sign_in_never_redirects_off_the_staff_pages(client, make_user, target, caplog):
+    """A crafted `next` (tab, newline, backslash, other host) lands on the queue, and is logged."""
+    from fixtures.staff import PASSWORD, csrf_token
+
+    user = make_user("dan@example.org")
+    response = client.post(f"/adviser/sign-in?next={target}", data={
+        "email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client, "/adviser/sign-in")})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/adviser/"
+    assert any(r.getMessage() == "sign-in next refused" for r in caplog.records)
+
+
+def test_sign_in_returns_to_the_staff_page_asked_for(client, make_user):
+    from fixtures.staff import PASSWORD, csrf_token
+
+    user = make_user("dan@example.org")
+    response = client.post("/adviser/sign-in?next=/adviser/search%3Fq%3Delm", data={
+        "email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client, "/adviser/sign-in")})
+    assert response.headers["Location"] == "/adviser/search?q=elm"
 
 
 def test_scope():

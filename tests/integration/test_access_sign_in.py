@@ -95,6 +95,38 @@ def test_admin_adds_deactivates_and_changes_users(app, adviser_client, anon_clie
     assert bad.status_code == 400
 
 
+def test_adding_a_person_never_takes_over_an_existing_account(app, adviser_client, anon_client, make_user, caplog):
+    """The admin form only adds: an email with an account is refused, its password, role and councils kept."""
+    from hub.users.queries import get_by_email
+
+    existing = make_user("manager.wcc@example.org", "manager", ("WCC",))
+    old_hash = existing.password_hash
+    admin_client, _ = adviser_client("boss2@example.org", ("HUB",), role="admin")
+    token = csrf_token(admin_client, "/adviser/admin/users/new")
+    for email in ("manager.wcc@example.org", " Manager.WCC@Example.org "):
+        response = admin_client.post("/adviser/admin/users/new", data={
+            "csrf_token": token, "email": email, "password": "another-password-123", "role": "adviser",
+            "authorities": ["WCITY"], "active": "y"})
+        assert response.status_code == 400
+        assert "already has an account" in response.get_data(as_text=True)
+    get_session().expire_all()
+    kept = get_by_email("manager.wcc@example.org")
+    assert (kept.role, kept.authority_codes, kept.password_hash) == ("manager", {"WCC"}, old_hash)
+    assert _attempt(anon_client, "manager.wcc@example.org", "another-password-123").status_code == 400
+    assert any(r.getMessage() == "account creation refused" for r in caplog.records)
+
+
+def test_hub_users_add_still_adds_or_updates(run_cli, make_user):
+    make_user("ops@example.org", "adviser", ("WCC",))
+    result = run_cli("users", "add", "ops@example.org", "--role", "manager", "--authority", "MHDC",
+                     input="a-new-long-password\n")
+    assert result.exit_code == 0, result.output
+    from hub.users.queries import get_by_email
+
+    get_session().expire_all()
+    assert (get_by_email("ops@example.org").role, get_by_email("ops@example.org").authority_codes) == ("manager", {"MHDC"})
+
+
 def test_an_idle_session_expires(app, adviser_client):
     client, _ = adviser_client("idle@example.org", ("WCITY",))
     assert client.get("/adviser/").status_code == 200
@@ -122,3 +154,32 @@ def test_a_session_moved_to_another_address_is_dropped(adviser_client):
     client, _ = adviser_client("moved@example.org", ("WCITY",))
     assert client.get("/adviser/").status_code == 200
     assert client.get("/adviser/", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 302
+
+
+def test_an_unknown_email_takes_as_long_as_a_wrong_password(app, make_user):
+    """Response time must not tell which emails are staff accounts: a hash is checked either way."""
+    import statistics
+    import time
+
+    from hub.auth import service
+
+    make_user("timing@example.org")
+    inactive = make_user("gone@example.org")
+    inactive.active = False
+    get_session().commit()  # failures are counted on another connection: hold no row lock
+
+    def took(email):
+        runs = []
+        for n in range(5):
+            with app.test_request_context("/adviser/sign-in", environ_base={"REMOTE_ADDR": f"192.0.2.{n + 50}"}):
+                start = time.perf_counter()
+                try:
+                    service.check_password(email, "wrong-password-123", f"192.0.2.{n + 50}")
+                except service.SignInRefused:
+                    pass
+                runs.append(time.perf_counter() - start)
+        return statistics.median(runs)
+
+    known = took("timing@example.org")
+    for email in ("nobody@example.org", "gone@example.org"):
+        assert took(email) > 0.5 * known, (email, took(email), known)

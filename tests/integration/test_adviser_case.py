@@ -1,6 +1,8 @@
 """The case page and its actions: audit, replies through the channel's sender, transfers, SLA pauses."""
 import datetime as dt
 
+import pytest
+
 from sqlalchemy import select
 
 from hub.adviser.models import AuditLog
@@ -176,3 +178,32 @@ def test_case_page_renders_in_every_status(adviser_client, make_case):
     assert _post(client, f"/adviser/cases/{reopened.id}/reopen", reason="Citizen phoned back").status_code == 302
     assert _reload(reopened.id).status == "open"
     assert _post(client, f"/adviser/cases/{reopened.id}/reopen").status_code == 400
+
+
+@pytest.mark.parametrize("path", [
+    "/adviser/cases/999999999999999999999", "/adviser/cases/2147483648", "/adviser/cases/0",
+    "/adviser/cases/99999999999999999999/messages", "/adviser/admin/users/99999999999999999999",
+])
+def test_an_id_no_row_can_have_is_a_404(adviser_client, path):
+    client, _ = adviser_client("ids@example.org", ("WCITY",), role="admin")
+    assert client.get(path).status_code == 404
+
+
+def test_assigning_to_an_impossible_user_id_is_refused(adviser_client, make_case):
+    from fixtures.staff import csrf_token
+
+    case = make_case("WCITY")
+    client, _ = adviser_client("assign@example.org", ("WCITY",))
+    token = csrf_token(client, f"/adviser/cases/{case.id}")
+    for raw in ("99999999999999999999", "\u00b2", "-1"):
+        response = client.post(f"/adviser/cases/{case.id}/assign", data={"csrf_token": token, "user_id": raw})
+        assert response.status_code == 400, raw
+
+
+def test_every_id_in_a_url_is_bounded(app):
+    """A plain <int:...> accepts 10**30 and the database answers with a 500: use <id:...>."""
+    from werkzeug.routing import IntegerConverter
+
+    loose = [rule.rule for rule in app.url_map.iter_rules() for conv in rule._converters.values()
+             if isinstance(conv, IntegerConverter) and conv.max is None]
+    assert loose == []

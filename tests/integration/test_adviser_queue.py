@@ -2,6 +2,8 @@
 import datetime as dt
 import re
 
+import pytest
+
 from hub.cases.models import PRIORITIES
 
 
@@ -93,3 +95,23 @@ def test_take_the_next_case(adviser_client, make_case):
     assert taken[2] == "/adviser/"
     page = client.get(f"/adviser/cases/{first.id}").get_data(as_text=True)
     assert "in progress" in page and "c@example.org" in page
+
+
+@pytest.mark.parametrize("after", [
+    "0~2026-01-01T00:00:00~1",                                   # no UTC offset: the column is aware
+    "0~2026-01-01T00:00:00%2B00:00~99999999999999999999999",     # not a row id
+    "99999999999999999999~2026-01-01T00:00:00%2B00:00~1",        # not a priority
+    "0~0001-01-01T00:00:00%2B05:00~1",                           # no UTC equivalent
+    "0~-~0", "0~-~-1", "0~-~%C2%B2", "~-~1", "0~-~1~2",
+])
+def test_a_malformed_queue_cursor_is_a_400(adviser_client, after):
+    client, _ = adviser_client("cursor@example.org", ("WCITY",))
+    assert client.get(f"/adviser/?after={after}").status_code == 400
+    assert client.get(f"/adviser/queue/rows?after={after}").status_code == 400
+
+
+def test_a_well_formed_cursor_still_pages(adviser_client, make_case):
+    case = make_case("WCITY", sla_in=dt.timedelta(hours=2))
+    client, _ = adviser_client("cursor2@example.org", ("WCITY",))
+    assert _refs(client.get("/adviser/?after=0~-~1").get_data(as_text=True)) == [case.reference]
+    assert client.get("/adviser/?after=2~2026-01-01T00:00:00%2B01:00~5").status_code == 200

@@ -6,6 +6,7 @@ import time
 
 from sqlalchemy import select
 
+from fixtures.app import TEST_ENV
 from hub.cases import queries
 from hub.cases.service import receive_contact
 from hub.db import get_session, utcnow
@@ -81,7 +82,7 @@ def test_hub_serve_sweeps_without_a_cron(database_url, new_app):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(HUB_ENV="test", DATABASE_URL=database_url)
+    env.update(TEST_ENV, DATABASE_URL=database_url)
     server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "hub", "serve", "--port", str(port)],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -1,6 +1,8 @@
 """The `hub` command as operators and scripts use it."""
 import json
 
+import yaml
+
 from hub.cases.service import receive_contact
 from hub.jobs.dispatch import commit_and_dispatch
 
@@ -48,6 +50,7 @@ def test_partnership_load_refuses_unknown_tier(run_cli, tmp_path):
     result = run_cli("partnership", "load", str(bad))
     assert result.exit_code == 1
     assert "authorities[2].tier" in result.output and "nothing was changed" in result.output
+    assert "not 'parish'" in result.output
     ok = run_cli("partnership", "load", str(DEMO_PARTNERSHIP))
     assert ok.exit_code == 0 and "9 authorities" in ok.output
 
@@ -75,3 +78,27 @@ def test_cases_list_and_show(app, run_cli):
     assert [e["kind"] for e in shown["events"]][:2] == ["received", "triaged"]
     missing = run_cli("cases", "show", "ABCD-EFGH", "--json")
     assert missing.exit_code != 0
+
+
+def test_cases_list_refuses_odd_limits_channels_and_times(run_cli):
+    for args in (["--limit", "-5"], ["--limit", "0"], ["--limit", "10001"], ["--channel", "fax"],
+                 ["--since", "9999-12-31T23:59:59-05:00"], ["--since", "last week"]):
+        result = run_cli("cases", "list", *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
+    assert run_cli("cases", "list", "--limit", "1", "--channel", "sms").exit_code == 0
+
+
+def test_partnership_load_refuses_a_name_too_long_for_its_column(run_cli, tmp_path):
+    """On PostgreSQL this was a DataError traceback at load; now the field path and the reason."""
+    from hub.config import DEMO_PARTNERSHIP
+
+    data = yaml.safe_load(DEMO_PARTNERSHIP.read_text())
+    data["services"][0]["name"] = "n" * 300
+    data["authorities"][0]["phone"] = "0" * 40
+    bad = tmp_path / "long.yaml"
+    bad.write_text(yaml.safe_dump(data))
+    result = run_cli("partnership", "load", str(bad))
+    assert result.exit_code == 1
+    assert "services[0].name: String should have at most 200 characters" in result.output
+    assert "authorities[0].phone: String should have at most 32 characters" in result.output

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from channels.email.models import InboundEmail
 from channels.email.smtp_server import make_controller
+from fixtures.app import TEST_ENV
 from fixtures.mail import eml, free_port, oversize
 from hub.cases.models import Case
 from hub.db import get_session
@@ -82,7 +83,7 @@ def test_hub_email_smtp_command_takes_mail(database_url, new_app, smtp_server):
     from pathlib import Path
 
     port = free_port()
-    env = {**os.environ, "HUB_ENV": "test", "DATABASE_URL": database_url, **smtp_server.env}
+    env = {**os.environ, **TEST_ENV, "DATABASE_URL": database_url, **smtp_server.env}
     proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "hub", "email", "smtp", "--port", str(port)],
                             cwd=Path(__file__).resolve().parents[2], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -195,7 +195,9 @@ def test_hub_worker_command_processes_the_queues(pg_database_url, redis_url, new
         got = receive_contact(channel="web", body="street light out on my road WR1 1AB")
         commit_and_dispatch()
         case_id = got.case.id
-    env = {**os.environ, "HUB_ENV": "test", "DATABASE_URL": pg_database_url, "REDIS_URL": redis_url}
+    from fixtures.app import TEST_ENV
+
+    env = {**os.environ, **TEST_ENV, "DATABASE_URL": pg_database_url, "REDIS_URL": redis_url}
     done = subprocess.run([sys.executable, "-m", "flask", "--app", "hub", "worker", "--burst"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

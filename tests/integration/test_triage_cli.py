@@ -75,3 +75,41 @@ def test_an_advisers_correction_changes_the_next_model_build(app):
     [example] = queries.training_examples()
     assert (example.service_code, example.case_id, example.channel) == ("general.enquiry", got.case.id, "web")
     assert predicted(similar) == "general.enquiry"
+
+
+def test_a_bad_jsonl_line_gets_an_error_and_the_batch_goes_on(run_cli, tmp_path):
+    bad = [
+        {"id": 1, "text": "pothole WR14 3AB", "at": 123},
+        {"id": 2, "text": "pothole WR14 3AB", "postcode": 12345},
+        {"id": 3, "text": "pothole WR14 3AB", "postcode": ["a"]},
+        {"id": 4, "text": "bin day", "postcode": "WR14 3AB", "at": "9999-12-31T23:59:59"},
+        {"id": 5, "text": "bin day", "postcode": "WR14 3AB", "at": "9999-12-31T23:59:59-05:00"},
+        {"id": 6, "text": "pothole", "channel": "fax"},
+        {"id": 7, "text": "pothole", "channel": ["sms"]},
+        {"id": 8, "text": "bin day", "at": "1066-10-14T09:00:00"},
+        {"id": 9, "text": 42},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in bad) + "[[[\n"
+                    + json.dumps({"id": "ok", "text": "pothole on the high street", "postcode": "WR14 3AB"}) + "\n")
+    result = run_cli("triage", "--jsonl", str(path))
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line.get("id") for line in lines] == list(range(1, 10)) + [None, "ok"]
+    errors = [line.get("error", "") for line in lines[:10]]
+    assert all(e.startswith(f"line {n}: ") for n, e in enumerate(errors, start=1)), errors
+    assert "'at'" in errors[0] and "'postcode'" in errors[1] and "'channel'" in errors[5]
+    assert "between the years 2000 and 2100" in errors[3] and "'at'" in errors[4]
+    assert lines[10]["service"] == "roads.pothole"
+
+
+def test_triage_at_out_of_range_is_a_clear_error(run_cli):
+    for at in ("9999-12-31T23:00:00", "9999-12-31T23:00:00-05:00", "1900-01-01T00:00:00", "tomorrow"):
+        result = run_cli("triage", "bin day WR14 3AB", "--at", at)
+        assert result.exit_code == 2, (at, result.output)
+        assert "--at" in result.output and "Traceback" not in result.output
+
+
+def test_triage_channel_must_be_a_citizen_channel(run_cli):
+    result = run_cli("triage", "pothole", "--channel", "fax")
+    assert result.exit_code == 2 and "fax" in result.output

@@ -86,3 +86,37 @@ def test_a_fourth_council_is_a_yaml_change(raw):
 
     assert route(doc, doc.service("waste.bin_day"), "WR7 4AB").authority_code == "NEWD"
     assert route(doc, doc.service("roads.pothole"), "WR7 4AB").authority_code == "WCC"
+
+
+@pytest.mark.parametrize("change, path, reason", [
+    (lambda d: d["partnership"]["working_hours"].update(days=[]), "partnership.working_hours.days", "at least 1"),
+    (lambda d: d["waste_collection"].update(repeat_miss_escalation={}),
+     "waste_collection.repeat_miss_escalation.count", "Field required"),
+    (lambda d: d["waste_collection"].update(repeat_miss_escalation={"count": 3}),
+     "waste_collection.repeat_miss_escalation.weeks", "Field required"),
+    (lambda d: d["waste_collection"].update(repeat_miss_escalation={"count": 0, "weeks": 8}),
+     "waste_collection.repeat_miss_escalation.count", "greater than or equal to 1"),
+    (lambda d: d["waste_collection"].update(repeat_miss_escalation={"count": 3, "weeks": 8, "days": 2}),
+     "waste_collection.repeat_miss_escalation.days", "Extra inputs"),
+    (lambda d: d["services"][3].update(name="n" * 201), "services[3].name", "at most 200 characters"),
+    (lambda d: d["services"][3].update(code="roads." + "x" * 60), "services[3].code", "at most 64 characters"),
+    (lambda d: d["authorities"][1].update(phone="0" * 33), "authorities[1].phone", "at most 32 characters"),
+    (lambda d: d["authorities"][1].update(name="n" * 201), "authorities[1].name", "at most 200 characters"),
+    (lambda d: d["authorities"][1].update(web="https://" + "w" * 300), "authorities[1].web", "at most 300 characters"),
+    (lambda d: d["partnership"].update(name="p" * 201), "partnership.name", "at most 200 characters"),
+    (lambda d: d["partnership"].update(sms_number="+44" + "7" * 30), "partnership.sms_number", "at most 32"),
+    (lambda d: d["partnership"].update(email_address="a" * 250 + "@x.org"), "partnership.email_address", "at most 254"),
+    (lambda d: d["contact_costs"]["web"].update(assisted=1_000_000), "contact_costs.web.assisted", "no more than 6 digits before"),
+    (lambda d: d["contact_costs"]["web"].update(assisted="1.234"), "contact_costs.web.assisted", "2 decimal places"),
+])
+def test_values_the_hub_cannot_use_or_store_are_refused_with_their_path(raw, change, path, reason):
+    data = copy.deepcopy(raw)
+    change(data)
+    problems = refused(data)
+    assert path in problems, problems
+    assert reason in problems[path]
+
+
+def test_repeat_miss_escalation_is_read_as_a_policy(raw):
+    policy = parse(raw).waste_collection.repeat_miss_escalation
+    assert (policy.count, policy.weeks) == (3, 8)
