@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import phonenumbers
 
+from hub.citizens.details import e164
+
 DEFAULT_REGION = "GB"
 
 
-def to_e164(raw: str | None, region: str = DEFAULT_REGION) -> str | None:
+def to_e164(raw: str | None) -> str | None:
     """The number in E.164, or None when it is not a phone number (a short code, a name)."""
-    if not raw or not raw.strip():
-        return None
-    try:
-        number = phonenumbers.parse(raw.strip(), region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164(raw)
 
 
 def mask(phone: str | None) -> str:

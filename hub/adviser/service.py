@@ -25,6 +25,7 @@ from hub.db import utcnow
 from hub.messaging.service import send_reply
 from hub.partnership.calendar import WorkingCalendar
 from hub.partnership.routing import route
+from hub.citizens.details import e164
 from hub.partnership.service import current
 from hub.triage.service import record_correction
 
@@ -319,15 +320,10 @@ def log_assisted_contact(actor: Actor, *, channel: str, service_code: str, postc
 
 def _e164(phone: str) -> str:
     """Phone numbers are stored in E.164 so a caller's later texts find the same citizen."""
-    import phonenumbers
-
-    try:
-        parsed = phonenumbers.parse(phone, "GB")
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is None or not phonenumbers.is_possible_number(parsed):
+    number = e164(phone)
+    if number is None:
         raise ActionRefused("Enter a UK phone number, like 07700 900123")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def choices() -> dict[str, list[tuple[str, str]]]:

@@ -12,15 +12,20 @@ MAX_EMAIL = 254  # citizen.email
 MAX_NAME = 200  # citizen.name
 
 
-def e164(text: str) -> str | None:
-    """A UK (or +international) number in E.164, or None when it cannot be a phone number."""
-    if len(text) > 40:
+def e164(text: str | None) -> str | None:
+    """A UK (or +international) number in E.164, or None when it cannot be a phone number.
+
+    The one rule for every channel (SMS sender, portal, adviser, Open311), so a citizen's
+    texts, forms and calls always meet the same record.
+    """
+    if not text or not text.strip() or len(text) > 40:
         return None
     try:
-        number = phonenumbers.parse(text, "GB")
+        number = phonenumbers.parse(text.strip(), "GB")
     except phonenumbers.NumberParseException:
         return None
-    # "Possible" rather than "valid", as on the portal: Ofcom's drama ranges are not allocated.
+    # "Possible" rather than "valid": Ofcom's drama ranges (07700 900xxx), used in demos and
+    # tests, are not allocated, and a mistyped digit is caught by the length rules anyway.
     if not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -3,29 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from hub.citizens.details import e164 as uk_phone
 from hub.geo import postcodes
-
-
-def uk_phone(text: str | None) -> str | None:
-    """A UK or international number in E.164 (as citizens are stored), or None."""
-    if not text:
-        return None
-    try:
-        number = phonenumbers.parse(text, "GB")
-    except phonenumbers.NumberParseException:
-        return None
-    # "Possible" rather than "valid": Ofcom's drama ranges (07700 900xxx), used in demos and
-    # tests, are not allocated, and a mistyped digit is caught by the length rules anyway.
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _postcode(form: Any, field: Any) -> None:

@@ -6,36 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from hub.cases import queries
-from hub.cases.models import Case
-from hub.cases.service import receive_contact
 from hub.db import get_session
 from hub.jobs.dispatch import commit_and_dispatch
+
+from fixtures.contacts import kinds, outbound, receive_at, reload
 
 UTC = dt.timezone.utc
 
 
-def _receive(at: dt.datetime, **kw):
-    got = receive_contact(**kw)
-    got.message.created_at = at
-    if got.case.status == "new":
-        got.case.created_at = at
-    commit_and_dispatch()
-    return got
-
-
-def _reload(case_id: int) -> Case:
-    get_session().expire_all()
-    case = queries.get_case(case_id)
-    assert case is not None
-    return case
-
-
-def _outbound(case_id: int) -> list[str]:
-    return [m.body for m in queries.messages(case_id) if m.direction == "outbound"]
-
-
-def _kinds(case_id: int) -> list[str]:
-    return [e.kind for e in queries.events(case_id)]
 
 
 def _filler(n: int, *, service: str, postcode: str, at: dt.datetime) -> None:
@@ -54,19 +32,19 @@ def test_one_missed_collection_reported_three_times_is_one_miss_linked_to_the_fi
     ids = []
     for n, (channel, text, at) in enumerate(texts):
         who = {"phone": f"+44770090031{n}"} if channel == "sms" else {"email": f"r{n}@example.org"}
-        ids.append(_receive(at, channel=channel, body=text, chosen_service="waste.missed_bin", **who).case.id)
-    first, second, third = (_reload(i) for i in ids)
+        ids.append(receive_at(at, channel=channel, body=text, chosen_service="waste.missed_bin", **who).case.id)
+    first, second, third = (reload(i) for i in ids)
     assert (first.status, first.disposition, first.duplicate_of_id) == ("resolved", "self_served", None)
     assert (first.address_key, first.collection_date) == ("12 elm road|WR14 3AB", dt.date(2026, 12, 4))
     for repeat in (second, third):
         assert (repeat.status, repeat.disposition, repeat.duplicate_of_id) == ("resolved", "self_served", first.id)
-        [reply] = _outbound(repeat.id)
+        [reply] = outbound(repeat.id)
         assert f"already logged (ref {first.reference})" in reply and f"(ref {repeat.reference})" in reply
         assert "missed collection number" not in reply
-        assert "linked_duplicate" in _kinds(repeat.id) and "missed_bin_logged" not in _kinds(repeat.id)
-    assert _kinds(first.id).count("duplicate_linked") == 2
+        assert "linked_duplicate" in kinds(repeat.id) and "missed_bin_logged" not in kinds(repeat.id)
+    assert kinds(first.id).count("duplicate_linked") == 2
     # The next fortnight's miss is the second missed collection, not the fourth report.
-    nxt = _reload(_receive(dt.datetime(2026, 12, 19, 10, tzinfo=UTC), channel="web", email="r9@example.org",
+    nxt = reload(receive_at(dt.datetime(2026, 12, 19, 10, tzinfo=UTC), channel="web", email="r9@example.org",
                            body="black bin missed again, 12 Elm Road WR14 3AB",
                            chosen_service="waste.missed_bin").case.id)
     assert (nxt.status, nxt.disposition, nxt.duplicate_of_id) == ("resolved", "self_served", None)
@@ -76,38 +54,38 @@ def test_one_missed_collection_reported_three_times_is_one_miss_linked_to_the_fi
 
     log_report(case_id=third.id)
     commit_and_dispatch()
-    assert _kinds(first.id).count("duplicate_linked") == 2 and len(_outbound(third.id)) == 1
+    assert kinds(first.id).count("duplicate_linked") == 2 and len(outbound(third.id)) == 1
 
 
 def test_a_different_bin_on_the_same_day_is_not_linked(app):
     # Fri 27 Nov is a recycling week for WR14 3, with garden waste (November is not an off month).
-    first = _receive(dt.datetime(2026, 11, 27, 18, tzinfo=UTC), channel="web", email="g1@example.org",
+    first = receive_at(dt.datetime(2026, 11, 27, 18, tzinfo=UTC), channel="web", email="g1@example.org",
                      body="blue recycling bin not emptied 12 Elm Road WR14 3AB", chosen_service="waste.missed_bin").case
-    other = _receive(dt.datetime(2026, 11, 27, 19, tzinfo=UTC), channel="web", email="g2@example.org",
+    other = receive_at(dt.datetime(2026, 11, 27, 19, tzinfo=UTC), channel="web", email="g2@example.org",
                      body="green garden bin not emptied 12 Elm Road WR14 3AB", chosen_service="waste.missed_bin").case
-    first, other = _reload(first.id), _reload(other.id)
+    first, other = reload(first.id), reload(other.id)
     assert first.collection_date == other.collection_date == dt.date(2026, 11, 27)
     assert first.duplicate_of_id is None and other.duplicate_of_id is None
-    assert "missed_bin_logged" in _kinds(other.id)
+    assert "missed_bin_logged" in kinds(other.id)
 
 
 def test_repeat_misses_are_counted_however_many_other_reports_the_postcode_has(app):
     _filler(510, service="waste.missed_bin", postcode="WR14 3AB", at=dt.datetime(2026, 11, 20, tzinfo=UTC))
     at = [dt.datetime(2026, 12, 5, 10, tzinfo=UTC), dt.datetime(2026, 12, 19, 10, tzinfo=UTC),
           dt.datetime(2027, 1, 2, 18, tzinfo=UTC)]
-    ids = [_receive(when, channel="web", email=f"p{n}@example.org", chosen_service="waste.missed_bin",
+    ids = [receive_at(when, channel="web", email=f"p{n}@example.org", chosen_service="waste.missed_bin",
                     body="black bin not emptied, 12 Elm Road WR14 3AB").case.id for n, when in enumerate(at)]
-    third = _reload(ids[-1])
+    third = reload(ids[-1])
     assert (third.status, third.disposition) == ("open", "escalated")
-    assert "missed collection number 3" in _outbound(third.id)[0]
+    assert "missed collection number 3" in outbound(third.id)[0]
 
 
 def test_duplicate_pothole_is_found_however_many_older_reports_the_area_has(app):
     _filler(510, service="roads.pothole", postcode="WR14 4AA", at=dt.datetime(2026, 11, 1, tzinfo=UTC))
-    first = _receive(dt.datetime(2026, 12, 3, 9, tzinfo=UTC), channel="web", email="a@example.org",
+    first = receive_at(dt.datetime(2026, 12, 3, 9, tzinfo=UTC), channel="web", email="a@example.org",
                      body="big pothole outside 4 Church Street WR14 3AB").case
-    again = _receive(dt.datetime(2026, 12, 5, 9, tzinfo=UTC), channel="web", email="b@example.org",
+    again = receive_at(dt.datetime(2026, 12, 5, 9, tzinfo=UTC), channel="web", email="b@example.org",
                      body="pothole on church st WR14 3XY").case
-    first, again = _reload(first.id), _reload(again.id)
+    first, again = reload(first.id), reload(again.id)
     assert first.location_key == "WR14 3|church street"
     assert again.duplicate_of_id == first.id

@@ -9,38 +9,15 @@ from sqlalchemy import select
 
 from hub.cases import queries
 from hub.cases.models import Case
-from hub.cases.service import receive_contact
 from hub.db import get_session, utcnow
 from hub.jobs.dispatch import commit_and_dispatch
 from hub.jobs.models import OutboxJob
 
+from fixtures.contacts import kinds, outbound, receive_at, reload
+
 UTC = dt.timezone.utc
 
 
-def _receive(at: dt.datetime | None = None, **kw):
-    """Receive a contact as if it arrived at ``at`` (the workflows judge dates by it)."""
-    got = receive_contact(**kw)
-    if at is not None:
-        got.message.created_at = at
-        if got.case.status == "new":
-            got.case.created_at = at
-    commit_and_dispatch()
-    return got
-
-
-def _reload(case_id: int) -> Case:
-    get_session().expire_all()
-    case = queries.get_case(case_id)
-    assert case is not None
-    return case
-
-
-def _outbound(case_id: int) -> list[str]:
-    return [m.body for m in queries.messages(case_id) if m.direction == "outbound"]
-
-
-def _kinds(case_id: int) -> list[str]:
-    return [e.kind for e in queries.events(case_id)]
 
 
 # WR14 3 is collected on Fridays (cycle A): general waste on Fri 4 Dec, Fri 18 Dec and, after
@@ -56,46 +33,46 @@ def test_missed_bin_logged_once_and_third_miss_at_the_address_escalates(app):
     for n, at in enumerate(MISSES):
         text = ["my black bin wasn't emptied, 12 Elm Road WR14 3AB", "Grey bin missed again at 12 elm rd WR14 3AB",
                 "third time!! rubbish not collected 12 Elm Road, WR14 3AB"][n]
-        ids.append(_receive(at=at, channel="web", body=text, email="m@example.org",
+        ids.append(receive_at(at=at, channel="web", body=text, email="m@example.org",
                             chosen_service="waste.missed_bin").case.id)
-    first, second, third = (_reload(i) for i in ids)
+    first, second, third = (reload(i) for i in ids)
     for case in (first, second):
         assert (case.status, case.disposition, case.self_served) == ("resolved", "self_served", True)
         assert case.details["missed_bin"]["address_key"] == "12 elm road|WR14 3AB"
-        assert _kinds(case.id).count("missed_bin_logged") == 1
-        [reply] = _outbound(case.id)
+        assert kinds(case.id).count("missed_bin_logged") == 1
+        [reply] = outbound(case.id)
         assert f"(ref {case.reference})" in reply and "12 Elm Road" in reply
     assert (third.status, third.disposition, third.authority_code) == ("open", "escalated", "MHDC")
     assert third.sla_due_at is not None and "missed_bin" in third.details
-    assert "missed collection number 3" in _outbound(third.id)[0]
+    assert "missed collection number 3" in outbound(third.id)[0]
     # The job again: one outcome.
-    before = (_kinds(first.id), _outbound(first.id))
+    before = (kinds(first.id), outbound(first.id))
     log_report(case_id=first.id)
     commit_and_dispatch()
-    assert (_kinds(first.id), _outbound(first.id)) == before
+    assert (kinds(first.id), outbound(first.id)) == before
 
 
 def test_missed_bin_outside_the_window_is_explained_not_logged(app):
-    got = _receive(at=dt.datetime(2026, 12, 4, 16, 59, tzinfo=UTC), channel="web", chosen_service="waste.missed_bin",
+    got = receive_at(at=dt.datetime(2026, 12, 4, 16, 59, tzinfo=UTC), channel="web", chosen_service="waste.missed_bin",
                    body="black bin not emptied at 12 Elm Road WR14 3AB", email="c@example.org")
-    case = _reload(got.case.id)
+    case = reload(got.case.id)
     assert (case.status, case.disposition) == ("resolved", "self_served")
-    assert "missed_bin" not in case.details and "missed_bin_logged" not in _kinds(case.id)
-    assert "Crews are still collecting until 5pm" in _outbound(case.id)[0]
+    assert "missed_bin" not in case.details and "missed_bin_logged" not in kinds(case.id)
+    assert "Crews are still collecting until 5pm" in outbound(case.id)[0]
 
 
 def test_pothole_at_the_same_place_is_linked_to_the_open_report(app):
-    first = _receive(at=dt.datetime(2026, 12, 3, 9, tzinfo=UTC), channel="web",
+    first = receive_at(at=dt.datetime(2026, 12, 3, 9, tzinfo=UTC), channel="web",
                      body="big pothole outside 4 Church Street WR14 3AB", email="a@example.org").case
-    second = _receive(at=dt.datetime(2026, 12, 5, 9, tzinfo=UTC), channel="sms",
+    second = receive_at(at=dt.datetime(2026, 12, 5, 9, tzinfo=UTC), channel="sms",
                       body="theres a massive pothole on church st WR14 3XY", phone="+447700900202").case
-    elsewhere = _receive(at=dt.datetime(2026, 12, 5, 9, tzinfo=UTC), channel="web",
+    elsewhere = receive_at(at=dt.datetime(2026, 12, 5, 9, tzinfo=UTC), channel="web",
                          body="pothole on Elm Road WR14 3XY", email="d@example.org").case
-    first, second, elsewhere = _reload(first.id), _reload(second.id), _reload(elsewhere.id)
+    first, second, elsewhere = reload(first.id), reload(second.id), reload(elsewhere.id)
     assert first.duplicate_of_id is None and first.location_text == "4 Church Street"
     assert second.duplicate_of_id == first.id and elsewhere.duplicate_of_id is None
-    assert "duplicate_linked" in _kinds(first.id) and "linked_duplicate" in _kinds(second.id)
-    [reply] = _outbound(second.id)
+    assert "duplicate_linked" in kinds(first.id) and "linked_duplicate" in kinds(second.id)
+    [reply] = outbound(second.id)
     assert f"already reported on Thu 3 Dec (ref {first.reference})" in reply
     assert f"(ref {second.reference})" in reply
     # The job again: one link, one event each.
@@ -103,104 +80,104 @@ def test_pothole_at_the_same_place_is_linked_to_the_open_report(app):
 
     log_report(case_id=second.id)
     commit_and_dispatch()
-    assert _kinds(first.id).count("duplicate_linked") == 1 and len(_outbound(second.id)) == 1
+    assert kinds(first.id).count("duplicate_linked") == 1 and len(outbound(second.id)) == 1
 
 
 def test_street_light_without_location_is_completed_by_the_next_text(app):
     phone = "+447700900203"
-    asked = _receive(channel="sms", body="street light out on my road", phone=phone, provider_id="SM1").case
-    case = _reload(asked.id)
+    asked = receive_at(channel="sms", body="street light out on my road", phone=phone, provider_id="SM1").case
+    case = reload(asked.id)
     assert (case.status, case.disposition) == ("needs_info", "needs_info")
     assert case.details["asked"] == ["location"]
-    assert "where it is" in _outbound(case.id)[0].lower()
-    answer = _receive(channel="sms", body="its outside 7 Oak Lane, WR14 3AB", phone=phone, provider_id="SM2")
+    assert "where it is" in outbound(case.id)[0].lower()
+    answer = receive_at(channel="sms", body="its outside 7 Oak Lane, WR14 3AB", phone=phone, provider_id="SM2")
     assert answer.case.id == asked.id
-    case = _reload(asked.id)
+    case = reload(asked.id)
     assert (case.status, case.disposition, case.service_code, case.authority_code) == \
         ("resolved", "self_served", "roads.street_light", "WCC")
     assert case.postcode == "WR14 3AB" and case.location_text == "7 Oak Lane"
-    assert "answer_received" in _kinds(case.id)
-    assert f"(ref {case.reference})" in _outbound(case.id)[-1]
+    assert "answer_received" in kinds(case.id)
+    assert f"(ref {case.reference})" in outbound(case.id)[-1]
     assert get_session().scalar(select(Case.id).where(Case.id != case.id)) is None  # no second case
     # Triage again for the same answer: nothing more.
     from hub.triage.service import triage_case
 
-    before = _kinds(case.id)
+    before = kinds(case.id)
     triage_case(case_id=case.id, message_id=answer.message.id)
     commit_and_dispatch()
-    assert _kinds(case.id) == before
+    assert kinds(case.id) == before
 
 
 def test_another_sender_does_not_answer_someone_elses_question(app):
-    asked = _receive(channel="sms", body="street light out on my road", phone="+447700900204").case
-    other = _receive(channel="sms", body="WR14 3AB", phone="+447700900205").case
-    assert other.id != asked.id and _reload(asked.id).status == "needs_info"
+    asked = receive_at(channel="sms", body="street light out on my road", phone="+447700900204").case
+    other = receive_at(channel="sms", body="WR14 3AB", phone="+447700900205").case
+    assert other.id != asked.id and reload(asked.id).status == "needs_info"
 
 
 def test_needs_info_past_the_timeout_is_escalated_by_the_sweep(app, run_cli):
-    stale = _receive(channel="sms", body="street light out on my road", phone="+447700900206").case
-    fresh = _receive(channel="sms", body="lamp post flickering all night", phone="+447700900207").case
-    case = _reload(stale.id)
+    stale = receive_at(channel="sms", body="street light out on my road", phone="+447700900206").case
+    fresh = receive_at(channel="sms", body="lamp post flickering all night", phone="+447700900207").case
+    case = reload(stale.id)
     old = utcnow() - dt.timedelta(hours=49)
     case.details = {**case.details, "asked_at": old.isoformat()}
     case.updated_at = old
     get_session().commit()
     result = run_cli("sweep")
     assert "escalating 1 unanswered cases" in result.output
-    case, other = _reload(stale.id), _reload(fresh.id)
+    case, other = reload(stale.id), reload(fresh.id)
     assert (case.status, case.disposition, case.authority_code) == ("open", "escalated", "HUB")
     assert other.status == "needs_info"
     assert "did not supply the information" in queries.events(case.id)[-1].reason
     run_cli("sweep")  # again: nothing more
-    assert _kinds(case.id).count("escalated") == 1
+    assert kinds(case.id).count("escalated") == 1
 
 
 def test_asking_for_a_person_after_an_faq_answer_escalates(app):
     phone = "+447700900208"
-    answered = _receive(channel="sms", body="how do I pay my council tax WR1 1AA", phone=phone).case
-    case = _reload(answered.id)
+    answered = receive_at(channel="sms", body="how do I pay my council tax WR1 1AA", phone=phone).case
+    case = reload(answered.id)
     assert (case.status, case.disposition) == ("resolved", "self_served")
-    assert "Reply PERSON" in _outbound(case.id)[0]
-    again = _receive(channel="sms", body="PERSON", phone=phone)
+    assert "Reply PERSON" in outbound(case.id)[0]
+    again = receive_at(channel="sms", body="PERSON", phone=phone)
     assert again.case.id == case.id
-    case = _reload(case.id)
+    case = reload(case.id)
     assert (case.status, case.disposition, case.self_served, case.authority_code) == \
         ("open", "escalated", False, "WCITY")
-    assert "An adviser" in _outbound(case.id)[-1]
+    assert "An adviser" in outbound(case.id)[-1]
 
 
 def test_every_job_finished_once(app):
-    _receive(channel="sms", body="my blue bin wasn't emptied, 12 Elm Road WR14 3AB", phone="+447700900209")
+    receive_at(channel="sms", body="my blue bin wasn't emptied, 12 Elm Road WR14 3AB", phone="+447700900209")
     statuses = get_session().scalars(select(OutboxJob.status)).all()
     assert statuses and set(statuses) == {"done"}
 
 
 def test_missed_bin_details_accumulate_over_an_email_conversation(app):
-    first = _receive(at=dt.datetime(2026, 12, 5, 9, tzinfo=UTC), channel="email", email="e@example.org",
+    first = receive_at(at=dt.datetime(2026, 12, 5, 9, tzinfo=UTC), channel="email", email="e@example.org",
                      sender="e@example.org", body="My bin wasn't emptied yesterday. WR14 3AB",
                      chosen_service="waste.missed_bin").case
-    case = _reload(first.id)
+    case = reload(first.id)
     assert case.status == "needs_info" and case.details["asked"] == ["address", "bin_type"]
-    _receive(at=dt.datetime(2026, 12, 5, 10, tzinfo=UTC), channel="email", email="e@example.org",
+    receive_at(at=dt.datetime(2026, 12, 5, 10, tzinfo=UTC), channel="email", email="e@example.org",
              sender="e@example.org", body="It's 12 Elm Road")
-    case = _reload(first.id)
+    case = reload(first.id)
     assert case.status == "needs_info" and case.details["asked"] == ["bin_type"]
     assert case.details["address"] == "12 Elm Road"
-    assert "which bin" in _outbound(case.id)[-1] and "house number" not in _outbound(case.id)[-1]
-    _receive(at=dt.datetime(2026, 12, 5, 11, tzinfo=UTC), channel="email", email="e@example.org",
+    assert "which bin" in outbound(case.id)[-1] and "house number" not in outbound(case.id)[-1]
+    receive_at(at=dt.datetime(2026, 12, 5, 11, tzinfo=UTC), channel="email", email="e@example.org",
              sender="e@example.org", body="the black one")
-    case = _reload(first.id)
+    case = reload(first.id)
     assert (case.status, case.disposition) == ("resolved", "self_served")
     assert case.details["missed_bin"]["bin_type"] == "general"
-    assert f"(ref {case.reference})" in _outbound(case.id)[-1]
+    assert f"(ref {case.reference})" in outbound(case.id)[-1]
 
 
 def test_web_answer_on_the_same_case_resumes_triage(app):
-    asked = _receive(channel="web", body="street light out on my road", email="w@example.org").case
-    assert _reload(asked.id).status == "needs_info"
-    _receive(channel="web", body="by the bus stop", postcode="WR1 1AA", email="w@example.org",
-             case=_reload(asked.id))
-    case = _reload(asked.id)
+    asked = receive_at(channel="web", body="street light out on my road", email="w@example.org").case
+    assert reload(asked.id).status == "needs_info"
+    receive_at(channel="web", body="by the bus stop", postcode="WR1 1AA", email="w@example.org",
+             case=reload(asked.id))
+    case = reload(asked.id)
     assert (case.status, case.authority_code, case.postcode) == ("resolved", "WCC", "WR1 1AA")
     assert case.location_text == "by the bus stop"
 
@@ -208,7 +185,7 @@ def test_web_answer_on_the_same_case_resumes_triage(app):
 def test_hub_triage_stays_a_dry_run_with_workflows(app, run_cli):
     from sqlalchemy import func
 
-    _receive(at=dt.datetime(2026, 12, 3, 9, tzinfo=UTC), channel="web", chosen_service="roads.pothole",
+    receive_at(at=dt.datetime(2026, 12, 3, 9, tzinfo=UTC), channel="web", chosen_service="roads.pothole",
              body="big pothole outside 4 Church Street WR14 3AB", email="a@example.org")
     before = get_session().scalar(select(func.count()).select_from(OutboxJob))
     for text in ("pothole on church st WR14 3AB", "my black bin wasn't emptied, 12 Elm Road WR14 3AB",
@@ -228,11 +205,11 @@ def test_sla_of_a_case_escalated_after_an_answer_runs_from_the_answer(app):
     asked_at = dt.datetime(2026, 11, 16, 10, 0, tzinfo=UTC)  # Monday
     answered_at = dt.datetime(2026, 11, 19, 10, 0, tzinfo=UTC)  # Thursday
     phone = "+447700900231"
-    asked = _receive(at=asked_at, channel="sms", body="my neighbours dog is barking all day and night",
+    asked = receive_at(at=asked_at, channel="sms", body="my neighbours dog is barking all day and night",
                      phone=phone).case
-    assert _reload(asked.id).status == "needs_info"
-    _receive(at=answered_at, channel="sms", body="WR14 3AB", phone=phone)
-    case = _reload(asked.id)
+    assert reload(asked.id).status == "needs_info"
+    receive_at(at=answered_at, channel="sms", body="WR14 3AB", phone=phone)
+    case = reload(asked.id)
     assert (case.status, case.service_code) == ("open", "environment.noise")
     calendar, hours = WorkingCalendar(current()), current().service("environment.noise").sla.hours
     assert case.sla_due_at == calendar.add_working_hours(answered_at, hours)
