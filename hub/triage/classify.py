@@ -15,6 +15,7 @@ from typing import Any, Protocol, Sequence
 from sklearn.feature_extraction.text import TfidfVectorizer
 import numpy as np
 from scipy import sparse
+from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 from sklearn.pipeline import FeatureUnion
 
@@ -135,3 +136,20 @@ C = 0.5
 TEMPERATURE = 4.0
 # A clause must be this clear about another service before it counts as a second topic.
 SECOND_TOPIC_CONFIDENCE = 0.55
+
+
+class BinaryModel:
+    """A yes/no head on the service classifier's features (built once, shared).
+
+    Used for "is this a safeguarding concern?" and "is this street report urgent?": the
+    classes are balanced because the positives are rare, and the caller picks its threshold.
+    """
+
+    def __init__(self, vectoriser: Vectoriser, matrix: Any, flags: Sequence[bool]):
+        self.vectoriser = vectoriser
+        self.model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")
+        self.model.fit(matrix, [bool(f) for f in flags])
+        self._positive = list(self.model.classes_).index(True)
+
+    def probability(self, normalised: str) -> float:
+        return float(self.model.predict_proba(self.vectoriser.transform([normalised]))[0][self._positive])

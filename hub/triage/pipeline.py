@@ -164,7 +164,7 @@ class Pipeline:
         return None
 
     def decide(self, contact: Contact) -> Decision:
-        doc, steps = self.doc, []
+        steps: list[str] = []
         at = contact.at or dt.datetime.now(dt.timezone.utc)
         if contact.channel == "email" and strip_email(contact.text) != contact.text.strip():
             steps.append("Read the citizen's own words: quoted earlier emails and the signature were set aside "

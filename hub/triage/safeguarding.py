@@ -10,12 +10,10 @@ cost a life.
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
 
-from sklearn.linear_model import LogisticRegression
 
 from hub.partnership.schema import PartnershipDoc
-from hub.triage.classify import Vectoriser, model_text
+from hub.triage.classify import BinaryModel, model_text
 from hub.triage.text import normalise
 
 # The binary classifier flags a message at this probability of being a safeguarding concern.
@@ -92,18 +90,8 @@ def paraphrase(norm: str) -> str | None:
     return None
 
 
-class SafeguardingModel:
-    """A binary classifier: does this read like a safeguarding concern?"""
-
-    def __init__(self, vectoriser: Vectoriser, matrix: Any, flags: Sequence[bool]):
-        # Shares the service classifier's features (built once); only the head differs.
-        self.vectoriser = vectoriser
-        self.model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")
-        self.model.fit(matrix, [bool(f) for f in flags])
-        self._positive = list(self.model.classes_).index(True)
-
-    def probability(self, normalised: str) -> float:
-        return float(self.model.predict_proba(self.vectoriser.transform([normalised]))[0][self._positive])
+# The safeguarding head: a BinaryModel trained on safeguarding flags (kept under this name).
+SafeguardingModel = BinaryModel
 
 
 class SafeguardingDetector:

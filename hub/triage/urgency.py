@@ -9,24 +9,13 @@ the council's queue.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
-
-from sklearn.linear_model import LogisticRegression
-
-from hub.triage.classify import Vectoriser, model_text
+from hub.triage.classify import BinaryModel, model_text
 
 THRESHOLD = 0.5
 
 
-class UrgencyModel:
-    def __init__(self, vectoriser: Vectoriser, matrix: Any, flags: Sequence[bool]):
-        self.vectoriser = vectoriser
-        self.model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")
-        self.model.fit(matrix, [bool(f) for f in flags])
-        self._positive = list(self.model.classes_).index(True)
-
-    def probability(self, normalised: str) -> float:
-        return float(self.model.predict_proba(self.vectoriser.transform([normalised]))[0][self._positive])
+# The urgency head: a BinaryModel trained on urgent street reports (kept under this name).
+UrgencyModel = BinaryModel
 
 
 class UrgencyCheck:
