@@ -12,7 +12,7 @@ import secrets
 from functools import wraps
 from typing import Any, Callable
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -71,6 +71,19 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     app.extensions["hub.limiter"] = limiter
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.before_request
+    def _refuse_nul() -> Any:
+        """A NUL byte in a form or query value is never meaningful, and PostgreSQL cannot store
+        or even compare it: refuse it once here rather than as a 500 somewhere inside."""
+        values = list(request.args.values())
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += list(request.form.values())
+        if any("\x00" in value for value in values):
+            log.warning("request refused: NUL byte in a form or query value", extra={"path": request.path})
+            return Response("Your request contained a character we cannot accept (a NUL byte).\n", status=400,
+                            mimetype="text/plain")
+        return None
 
     @app.before_request
     def _check_csrf() -> None:

@@ -23,7 +23,8 @@ from channels.email.models import InboundEmail
 from channels.email.parse import Attachment, NotAnEmail, ParsedEmail, parse
 from channels.email.threads import find_thread
 from hub.cases import queries as cases
-from hub.cases.service import receive_contact
+from hub.cases.service import receive_contact, storable
+from hub.db import get_session
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +68,19 @@ def receive(raw: bytes, *, via: str, envelope_sender: str | None = None,
         log.warning("email refused: not an email", extra={"via": via, "reason": str(exc)})
         return Outcome("not_email", reason=str(exc))
 
-    existing = queries.find_inbound(parsed.message_id)
+    message_id = storable(parsed.message_id, 255) or ""
+    existing = queries.find_inbound(message_id)
     if existing is not None:
         return _duplicate(existing)
     try:
-        row = queries.add_inbound(message_id=parsed.message_id, via=via, sender=parsed.sender[:254],
-                                  subject=parsed.subject[:300] or None, size=len(raw), raw=raw, outcome="case")
+        row = queries.add_inbound(message_id=message_id, via=via,
+                                  sender=storable(parsed.sender, 254),
+                                  subject=storable(parsed.subject, 300) or None, size=len(raw), raw=raw, outcome="case")
     except IntegrityError:
-        # A concurrent delivery of the same message won the race; anything else is a real failure.
-        existing = queries.find_inbound(parsed.message_id)
+        # A concurrent delivery of the same message won the race (this is the unit's first
+        # write, so rolling back loses nothing); anything else is a real failure.
+        get_session().rollback()
+        existing = queries.find_inbound(message_id)
         if existing is None:
             raise
         return _duplicate(existing)

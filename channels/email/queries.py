@@ -16,11 +16,16 @@ def find_inbound(message_id: str) -> InboundEmail | None:
 
 
 def add_inbound(**values: Any) -> InboundEmail:
-    """Claim the Message-ID; raises IntegrityError if a concurrent delivery already has it."""
+    """Claim the Message-ID; raises IntegrityError if a concurrent delivery already has it.
+
+    No savepoint: on SQLite a SAVEPOINT that opens the unit of work is its outermost
+    transaction, and releasing it would commit this row on its own; a later failure would
+    then leave a claimed Message-ID with no case, and the provider's retry would be taken
+    for a duplicate (a lost contact).
+    """
     row = InboundEmail(**values)
-    with session.begin_nested():
-        session.add(row)
-        session.flush()
+    session.add(row)
+    session.flush()
     return row
 
 
