@@ -220,17 +220,24 @@ def _iso(value: str | None) -> dt.datetime | None:
 
 @cases_group.command("list")
 @click.option("--since")
+@click.option("--before", help="Only cases created before this ISO 8601 time (to page back).")
 @click.option("--channel", type=click.Choice(CASE_CHANNELS))
 @click.option("--authority")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=1000, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="JSON output (the only format for now).")
 @with_appcontext
-def cases_list(since: str | None, channel: str | None, authority: str | None, limit: int, as_json: bool) -> None:
-    """List cases, newest first, as a JSON array."""
+def cases_list(since: str | None, before: str | None, channel: str | None, authority: str | None, limit: int,
+               as_json: bool) -> None:
+    """List cases, newest first, as a JSON array (at most --limit; a warning says when cut)."""
     from hub.cases.export import case_summary
     from hub.cases.queries import list_cases
 
-    rows = list_cases(since=_iso(since), channel=channel, authority=authority, limit=limit)
+    rows = list(list_cases(since=_iso(since), before=_iso(before), channel=channel, authority=authority,
+                           limit=limit + 1))
+    if len(rows) > limit:
+        rows = rows[:limit]
+        click.echo(f"warning: only the {limit} newest cases are listed; for older ones use "
+                   f"--before {rows[-1].created_at.isoformat()}", err=True)
     click.echo(json.dumps([case_summary(c) for c in rows], indent=None if as_json else 2))
 
 

@@ -118,11 +118,13 @@ def last_event_at(case_id: int, kind: str) -> dt.datetime | None:
                           .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()).limit(1))
 
 
-def list_cases(*, since: dt.datetime | None = None, channel: str | None = None,
+def list_cases(*, since: dt.datetime | None = None, before: dt.datetime | None = None, channel: str | None = None,
                authority: str | None = None, limit: int = 1000) -> Sequence[Case]:
     stmt = select(Case).order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)
     if since is not None:
         stmt = stmt.where(Case.created_at >= since)
+    if before is not None:
+        stmt = stmt.where(Case.created_at < before)
     if channel:
         stmt = stmt.where(Case.channel == channel)
     if authority:

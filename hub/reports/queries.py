@@ -253,17 +253,22 @@ def misroutes(f: Filters) -> list[dict[str, Any]]:
     return _rows(_where(stmt, f))
 
 
-def cost_share(f: Filters) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Each council's contacts and cost as a share of the whole partnership's for the window.
+def cost_share(f: Filters, triage_authority: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Each partner's contacts and cost as a share of the whole partnership's, for the window.
 
-    The denominators cover every council (with the same date, service and channel filters):
-    a partner's share of the hub's cost is what the partnership agreement recharges. Only the
-    totals leave the scope, never another council's own figures.
+    This is what the partnership agreement recharges, so it covers every contact of the
+    period and ignores the service and channel filters: with them, the totals would give a
+    manager other councils' per-service figures. A contact for a council that is not a
+    partner (signposted) or for no council was still handled by the shared contact centre,
+    so it counts to the triage authority: the partners' shares add up to 100%.
     """
-    every = _where(select(Case.authority_code.label("authority"), func.count(Case.id).label("contacts"),
-                          func.coalesce(func.sum(_pence(_cost_unit())), 0).label("cost_pence"))
-                   .select_from(Case).outerjoin(ContactCost, ContactCost.channel == Case.channel),
-                   f, scoped=False).group_by(Case.authority_code).cte("every")
+    owner = case((Authority.partner.is_(True), Case.authority_code), else_=literal(triage_authority))
+    every = (select(owner.label("authority"), func.count(Case.id).label("contacts"),
+                    func.coalesce(func.sum(_pence(_cost_unit())), 0).label("cost_pence"))
+             .select_from(Case).outerjoin(ContactCost, ContactCost.channel == Case.channel)
+             .outerjoin(Authority, Authority.code == Case.authority_code)
+             .where(Case.created_at >= f.start, Case.created_at < f.end)
+             .group_by(owner).cte("every"))
     shares = select(every, _ratio(every.c.contacts, func.sum(every.c.contacts).over()).label("contact_share"),
                     _ratio(every.c.cost_pence, func.sum(every.c.cost_pence).over()).label("cost_share"),
                     func.sum(every.c.contacts).over().label("total_contacts"),

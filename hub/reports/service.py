@@ -46,6 +46,10 @@ def default_window(period: str, today: dt.date) -> tuple[dt.date, dt.date]:
     return today - dt.timedelta(days=today.weekday() + 77), today
 
 
+# Reports cover the hub's lifetime; outside this, period arithmetic would overflow the calendar.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
 def filters_from(args: Mapping[str, str], scope: Scope, *, now: dt.datetime | None = None) -> Filters:
     """Validate URL parameters into Filters; ReportError (400) or ForeignCouncil (404) if refused."""
     tz = ZoneInfo(current().partnership.timezone)
@@ -63,6 +67,8 @@ def filters_from(args: Mapping[str, str], scope: Scope, *, now: dt.datetime | No
     first, last = form.date_from.data or first, form.date_to.data or last
     if first > last:
         raise ReportError(f"'from' ({first.isoformat()}) is after 'to' ({last.isoformat()})")
+    if first < EARLIEST or last > LATEST:
+        raise ReportError(f"dates must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
     if (last - first).days > MAX_DAYS:
         raise ReportError("the date range is longer than three years: choose a shorter one")
     authority = (form.authority.data or "").strip() or None
@@ -163,7 +169,7 @@ def service_performance(f: Filters) -> dict[str, Any]:
 
 def cost_share(f: Filters) -> dict[str, Any]:
     queries.prepare()
-    rows, totals = queries.cost_share(f)
+    rows, totals = queries.cost_share(f, current().partnership.triage_authority)
     return {"rows": rows, "totals": totals,
             "chart": charts.bars("Share of the partnership's contacts", [(r["name"], r["contact_share"] or 0.0)
                                                                          for r in rows], percent=True)}
@@ -202,7 +208,7 @@ def service_performance_csv(f: Filters) -> str:
 
 def cost_share_csv(f: Filters) -> str:
     queries.prepare()
-    rows, _ = queries.cost_share(f)
+    rows, _ = queries.cost_share(f, current().partnership.triage_authority)
     return _csv(["authority", "name", "partner", "contacts", "cost", "contact_share", "cost_share"],
                 [[r["authority"], r["name"], "yes" if r["partner"] else "no", r["contacts"], money(r["cost_pence"]),
                   _rate(r["contact_share"]), _rate(r["cost_share"])] for r in rows])

@@ -102,3 +102,23 @@ def test_partnership_load_refuses_a_name_too_long_for_its_column(run_cli, tmp_pa
     assert result.exit_code == 1
     assert "services[0].name: String should have at most 200 characters" in result.output
     assert "authorities[0].phone: String should have at most 32 characters" in result.output
+
+
+def test_cases_list_says_when_it_is_cut_and_pages_back(app, run_cli):
+    import datetime as dt
+
+    from hub.db import get_session
+
+    refs = []
+    for hour in range(3):
+        got = receive_contact(channel="web", body=f"dog barking all day WR1 1AB ({hour})")
+        got.case.created_at = dt.datetime(2026, 11, 2, 9 + hour, tzinfo=dt.timezone.utc)
+        refs.append(got.case.reference)
+        commit_and_dispatch()
+    get_session().expire_all()
+    first = run_cli("cases", "list", "--limit", "2", "--json")
+    assert [c["reference"] for c in json.loads(first.stdout)] == [refs[2], refs[1]]
+    assert "--before 2026-11-02T10:00:00+00:00" in first.stderr
+    older = run_cli("cases", "list", "--limit", "2", "--before", "2026-11-02T10:00:00+00:00", "--json")
+    assert [c["reference"] for c in json.loads(older.stdout)] == [refs[0]]
+    assert "warning" not in older.stderr

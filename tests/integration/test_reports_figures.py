@@ -148,16 +148,25 @@ def test_misroutes(report_data):
 
 
 def test_cost_share(report_data):
-    rows, totals = queries.cost_share(filters(WEEK))
+    rows, totals = queries.cost_share(filters(WEEK), "HUB")
     assert totals == {"contacts": 16, "cost_pence": 3767}
+    # The Wychavon contact (signposted: not a partner) was handled by the shared centre: HUB.
     assert pick(rows, "authority", "contacts", "cost_pence") == [
-        ("HUB", 1, 283), ("MHDC", 9, 2322), ("WCC", 3, 581), ("WCITY", 2, 298), ("WYCH", 1, 283)]
-    assert [r["contact_share"] for r in rows] == pytest.approx([1 / 16, 9 / 16, 3 / 16, 2 / 16, 1 / 16])
-    assert [r["cost_share"] for r in rows] == pytest.approx([283 / 3767, 2322 / 3767, 581 / 3767, 298 / 3767, 283 / 3767])
-    mine, totals = queries.cost_share(filters(MONTH, MHDC))
+        ("HUB", 2, 566), ("MHDC", 9, 2322), ("WCC", 3, 581), ("WCITY", 2, 298)]
+    assert [r["contact_share"] for r in rows] == pytest.approx([2 / 16, 9 / 16, 3 / 16, 2 / 16])
+    assert [r["cost_share"] for r in rows] == pytest.approx([566 / 3767, 2322 / 3767, 581 / 3767, 298 / 3767])
+    assert sum(r["cost_share"] for r in rows) == pytest.approx(1.0)
+    mine, totals = queries.cost_share(filters(MONTH, MHDC), "HUB")
     assert pick(mine, "authority", "contacts", "cost_pence") == [("MHDC", 15, 2933)]
     assert mine[0]["contact_share"] == pytest.approx(15 / 23) and mine[0]["cost_share"] == pytest.approx(2933 / 4661)
     assert totals == {"contacts": 23, "cost_pence": 4661}
+
+
+def test_cost_share_ignores_service_and_channel_filters(report_data):
+    """With them, the partnership totals would give a manager another council's figures."""
+    plain = queries.cost_share(filters(WEEK, MHDC), "HUB")
+    narrowed = queries.cost_share(filters(WEEK, MHDC, service="roads.pothole", channel="phone"), "HUB")
+    assert narrowed == plain
 
 
 def test_filters_narrow_every_figure(report_data):

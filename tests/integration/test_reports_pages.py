@@ -105,6 +105,8 @@ def test_admin_sees_every_council(admin, report_data):
     ("service=nope", "unknown service"),
     ("channel=pigeon", "unknown channel"),
     ("period=fortnight", "'period' must be"),
+    ("from=9999-12-30&to=9999-12-31", "between 2000-01-01 and 2099-12-31"),
+    ("period=month&from=0001-01-01&to=0001-03-01", "between 2000-01-01 and 2099-12-31"),
 ])
 def test_bad_parameters_get_a_clear_400(admin, report_data, query, message):
     for path in ("/reports/", "/reports/channel-shift.csv"):
