@@ -56,9 +56,17 @@ REFERENCE_IN_TEXT_RE = re.compile(r"(?<![A-Za-z0-9])(?=([2-9A-HJKMNP-Z]{4})[\s-]
 
 
 def find(text: str) -> str | None:
-    """A valid reference mentioned in free text (an email subject, an SMS), or None."""
+    """A valid reference mentioned in free text (an email subject, an SMS), or None.
+
+    Candidates overlap ("case K7MA-9QR3" also offers "CASE K7MA", which is valid one time in
+    31): one written as we print references, with its dash, wins over one that is not.
+    """
+    found: list[tuple[bool, str]] = []
     for match in REFERENCE_IN_TEXT_RE.finditer(text or ""):
         ref = normalise(match.group(1) + match.group(2))
         if ref:
-            return ref
-    return None
+            dashed = text[match.start() + 4: match.start() + 5] == "-"
+            found.append((dashed, ref))
+    if not found:
+        return None
+    return next((ref for dashed, ref in found if dashed), found[0][1])

@@ -121,6 +121,9 @@ def test_sign_in_never_redirects_off_the_staff_pages(client, make_user, target, 
     user = make_user("dan@example.org")
     response = client.post(f"/adviser/sign-in?next={target}", data={
         "email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client, "/adviser/sign-in")})
+    if "%00" in target:  # a NUL byte is refused before anything else (hub.security)
+        assert response.status_code == 400 and "Location" not in response.headers
+        return
     assert response.status_code == 302
     assert response.headers["Location"] == "/adviser/"
     assert any(r.getMessage() == "sign-in next refused" for r in caplog.records)

@@ -1,5 +1,6 @@
 """The case page and its actions: audit, replies through the channel's sender, transfers, SLA pauses."""
 import datetime as dt
+import re
 
 import pytest
 
@@ -164,6 +165,17 @@ def test_log_an_assisted_contact(adviser_client):
     assert refused.status_code == 400 and "not one of your councils" in refused.get_data(as_text=True)
     bad = _post(client, "/adviser/assisted", channel="carrier_pigeon", service="roads.pothole", summary="x")
     assert bad.status_code == 400
+
+
+def test_a_refused_staff_form_ties_each_error_to_its_field(adviser_client):
+    """GOV.UK's error pattern on staff pages: title, linked summary, inline message, aria."""
+    client, _ = adviser_client("p@example.org", ("WCITY",))
+    page = _post(client, "/adviser/assisted", channel="phone", service="", summary="").get_data(as_text=True)
+    assert "<title>Error: Log a call or visit" in page
+    assert 'href="#service"' in page and 'href="#summary"' in page
+    assert 'id="service-error"' in page
+    assert re.search(r'<select[^>]*aria-describedby="service-error"[^>]*aria-invalid="true"|'
+                     r'<select[^>]*aria-invalid="true"[^>]*aria-describedby="service-error"', page)
 
 
 def test_case_page_renders_in_every_status(adviser_client, make_case):

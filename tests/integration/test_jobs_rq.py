@@ -7,7 +7,7 @@ import time
 
 import pytest
 from rq import SimpleWorker
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub.cases import queries
 from hub.cases.service import receive_contact
@@ -51,16 +51,25 @@ def rq_app(database_url, redis_url, new_app):
     rq_backend._redis.cache_clear()
 
 
-def work(app, rounds: int = 6) -> None:
-    """Run a real worker (in this thread, as RQ requires) until the queues stay empty."""
-    for _ in range(rounds):
+def work(app, timeout: float = 30.0, *, drain: bool = True) -> None:
+    """Run a real worker (in this thread, as RQ requires) until no job is left to do.
+
+    "Left to do" is read from the outbox (pending or running), not from the queues: a chained
+    job (triage -> report log -> reply) or a retry waiting for the scheduler may not be on a
+    queue at the moment the worker looks. Bounded in time, so a job never sent still fails.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
         SimpleWorker(rq_backend.all_queues(), connection=rq_backend.connection()).work(
             burst=True, with_scheduler=True)
-        if not any(q.count for q in rq_backend.all_queues()):
-            scheduled = sum(len(q.scheduled_job_registry) for q in rq_backend.all_queues())
-            if not scheduled:
-                return
-            time.sleep(1.1)
+        if not drain:  # one burst only (a test holding a job elsewhere on purpose)
+            return
+        get_session().rollback()  # read the outbox as it is now
+        left = get_session().scalar(select(func.count()).select_from(OutboxJob)
+                                    .where(OutboxJob.status.in_(("pending", "running"))))
+        if not left or time.monotonic() > deadline:
+            return
+        time.sleep(0.5)
 
 
 def _reload(case_id):
@@ -155,7 +164,7 @@ def test_a_job_already_running_elsewhere_is_skipped_by_the_worker(rq_app):
     thread.start()
     try:
         assert STARTED.wait(20)
-        work(rq_app)  # the queued copy of the same job, while the first attempt is running
+        work(rq_app, drain=False)  # the queued copy of the same job, while the first attempt is running
         assert CALLS == [got.case.id]
     finally:
         RELEASE.set()
