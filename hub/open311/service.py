@@ -195,7 +195,7 @@ def create_request(auth: AuthorityDef, form: dict[str, str]) -> dict[str, Any]:
     doc = current()
     svc = doc.service(form.get("service_code") or "")
     if svc is None or svc.code not in {s.code for s in services_for(auth)}:
-        raise Open311Error(400, f"service_code must be one of this jurisdiction's services")
+        raise Open311Error(400, "service_code must be one of this jurisdiction's services")
     postcode = postcodes.normalise(form.get("zipcode")) or postcodes.find(form.get("address_string") or "")
     if postcode is None:
         raise Open311Error(400, "a UK postcode is required, in zipcode or address_string")
