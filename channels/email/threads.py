@@ -21,7 +21,6 @@ from channels.email.parse import ParsedEmail
 from hub import references
 from hub.cases import queries as cases
 from hub.cases.models import Case
-from hub.citizens import queries as citizens
 
 
 @dataclass
@@ -32,8 +31,8 @@ class Thread:
 
 
 def _citizen_email(case: Case) -> str | None:
-    citizen = citizens.get(case.citizen_id) if case.citizen_id else None
-    return (citizen.email or "").lower() if citizen else None
+    """The address this case came from (its own, never the shared citizen record's: decision 0024)."""
+    return (case.contact_email or "").lower() or None
 
 
 def find_thread(parsed: ParsedEmail, *, require_sender: bool = True) -> Thread | None:

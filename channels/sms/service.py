@@ -17,7 +17,6 @@ from hub import references
 from hub.cases import queries as cases
 from hub.cases.models import Case, Message
 from hub.cases.service import receive_contact
-from hub.citizens import queries as citizens
 from hub.citizens.service import set_sms_opt_out, sms_opted_out
 from hub.config import Settings
 from hub.partnership.service import current
@@ -90,8 +89,8 @@ def status_reply(phone: str, typed: str | None) -> str:
     if reference is None:
         return "That is not one of our references (8 letters and numbers, like ABCD-EFGH). Please check it."
     case = cases.get_case_by_reference(reference)
-    citizen = citizens.get(case.citizen_id) if case is not None and case.citizen_id else None
-    if case is None or citizen is None or citizen.phone != phone:
+    # The number this case came with, not the shared citizen record's (decision 0024).
+    if case is None or case.contact_phone != phone:
         log.info("sms STATUS refused: no such case for this phone", extra={"from": mask(phone)})
         return f"We could not find a case {reference} raised from this phone number."
     doc = current()

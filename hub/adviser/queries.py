@@ -16,7 +16,6 @@ from sqlalchemy import func, or_, select, tuple_, update
 from hub.adviser.models import AuditLog
 from hub.auth.access import Scope
 from hub.cases.models import QUEUE_STATUSES, Case, CaseEvent, Message
-from hub.citizens.models import Citizen
 from hub.db import session
 from hub.partnership.models import Authority, Service
 from hub.users.models import Membership, User
@@ -145,15 +144,15 @@ def get(scope: Scope, case_id: int, *, lock: bool = False) -> Case | None:
 
 
 def search(scope: Scope, text: str, *, limit: int = 50) -> Sequence[Case]:
-    """Find my councils' cases by reference, postcode, or the citizen's email or phone."""
+    """Find my councils' cases by reference, postcode, or the email or phone the case came with."""
     term = text.strip()
     if not term:
         return []
     compact = term.replace(" ", "").upper()
-    citizen_ids = select(Citizen.id).where(or_(Citizen.email == term.lower(), Citizen.phone == term))
+    # The case's own contact details, not the shared citizen record's (decision 0024).
     stmt = _scoped(scope, select(Case)).where(or_(
         Case.reference == compact, func.replace(Case.postcode, " ", "") == compact,
-        Case.citizen_id.in_(citizen_ids)))
+        Case.contact_email == term.lower(), Case.contact_phone == term))
     return session.scalars(stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)).all()
 
 
@@ -175,10 +174,6 @@ def other_cases(case: Case, *, limit: int = 20) -> Sequence[Case]:
     stmt = select(Case).where(Case.citizen_id == case.citizen_id, Case.authority_code == case.authority_code,
                               Case.id != case.id)
     return session.scalars(stmt.order_by(Case.created_at.desc()).limit(limit)).all()
-
-
-def citizen(case: Case) -> Citizen | None:
-    return session.get(Citizen, case.citizen_id) if case.citizen_id else None
 
 
 def last_event(case: Case, kind: str) -> CaseEvent | None:

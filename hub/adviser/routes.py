@@ -160,10 +160,12 @@ def _action(name: str, form_class: type, act: Callable[[Any], Any], case_id: int
         message = next(iter(e for errs in form.errors.values() for e in errs), "Check the form")
         return _render_case(case_id, error=str(message), status=400, **{name: form})
     try:
-        case = act(form)
+        result = act(form)
     except ActionRefused as exc:
         return _render_case(case_id, error=str(exc), status=400, **{name: form})
-    flash(done)
+    # A reply says itself whether it was sent (service.Replied); other actions return the case.
+    case = getattr(result, "case", result)
+    flash(getattr(result, "notice", done))
     if not current_scope().allows(case.authority_code):  # transferred out of my councils
         return redirect(url_for("adviser.queue"))
     return redirect(url_for("adviser.case", case_id=case_id))

@@ -22,7 +22,7 @@ from hub.cases.models import PRIORITIES, Case
 from hub.cases.service import resume_after_wait
 from hub.citizens import queries as citizens
 from hub.db import utcnow
-from hub.messaging.service import send_reply
+from hub.messaging.service import can_send, recipient_for, send_reply
 from hub.partnership.calendar import WorkingCalendar
 from hub.partnership.routing import route
 from hub.citizens.details import e164
@@ -59,7 +59,6 @@ class Actor:
 @dataclass
 class CasePage:
     case: Case
-    citizen: Any
     thread: list[Any]
     history: list[Any]
     other_cases: list[Any]
@@ -129,7 +128,7 @@ def view_case(actor: Actor, case_id: int) -> CasePage:
     ids = {m.author_id for m in thread if m.author_id} | {e.user_id for e in history if e.user_id}
     if case.assigned_to_id:
         ids.add(case.assigned_to_id)
-    return CasePage(case=case, citizen=queries.citizen(case), thread=thread, history=history,
+    return CasePage(case=case, thread=thread, history=history,
                     other_cases=list(queries.other_cases(case)), sla=sla_clock(case),
                     canned=canned_replies(case.service_code),
                     staff=list(queries.staff_of(case.authority_code)) if case.authority_code else [],
@@ -144,19 +143,38 @@ def case_messages(actor: Actor, case_id: int) -> list[Any]:
 
 
 # -- actions ------------------------------------------------------------------------------
-def reply(actor: Actor, case_id: int, text: str, *, channel: str | None = None, wait: bool = False) -> Case:
-    """Answer the citizen on their channel (or the portal's tracking page when they have none)."""
+NO_ADDRESS = {"sms": "This case has no mobile number: reply by email or note the call",
+              "email": "This case has no email address: reply by text or note the call"}
+
+
+@dataclass
+class Replied:
+    case: Case
+    notice: str
+
+
+def reply(actor: Actor, case_id: int, text: str, *, channel: str | None = None, wait: bool = False) -> Replied:
+    """Answer the citizen on their channel (or the portal's tracking page when they have none).
+
+    A text or email goes only to the number or address this case came with; when it has none
+    the reply is refused, so the adviser is never told "sent" for a message nobody receives.
+    """
     case = _case(actor, case_id, lock=True)
     text = text.strip()
     if not text:
         raise ActionRefused("Write a reply first")
-    send_reply(case, text, channel=channel or case.channel, author_id=actor.user_id)
+    channel = channel or case.channel
+    if channel in NO_ADDRESS and recipient_for(case, channel) is None:
+        log.info("reply refused: no address on the case", extra={"case": case.reference, "channel": channel})
+        raise ActionRefused(NO_ADDRESS[channel])
+    send_reply(case, text, channel=channel, author_id=actor.user_id)
     case.first_response_at = case.first_response_at or utcnow()
-    cases.add_event(case, "replied", actor=actor.label, user_id=actor.user_id, channel=channel or case.channel)
+    cases.add_event(case, "replied", actor=actor.label, user_id=actor.user_id, channel=channel)
     if wait:
         _wait(actor, case)
     _audit(actor, case, "reply")
-    return case
+    sent = channel not in NO_ADDRESS or can_send(channel)
+    return Replied(case, "Reply sent." if sent else "Reply recorded (not sent: no provider configured).")
 
 
 def _wait(actor: Actor, case: Case) -> None:
@@ -299,9 +317,13 @@ def log_assisted_contact(actor: Actor, *, channel: str, service_code: str, postc
     if not actor.scope.allows(decided.authority_code):
         raise ActionRefused(f"{decided.authority.name} is not one of your councils")
     now = utcnow()
-    person = citizens.find_or_create(name=name or None, email=(email or "").strip().lower() or None,
-                                     phone=_e164(phone) if phone else None)
+    name, email = name or None, (email or "").strip().lower() or None
+    phone = _e164(phone) if phone else None
+    person = citizens.find_or_create(name=name, email=email, phone=phone)
+    # The case keeps only what was typed for this contact: the matched citizen's other details
+    # may belong to another council's contacts and are never shown here (decision 0024).
     case = cases.new_case(channel=channel, citizen_id=person.id if person else None, postcode=postcode,
+                          contact_name=name, contact_email=email, contact_phone=phone,
                           service_code=svc.code, authority_code=decided.authority_code,
                           disposition="escalated" if decided.partner else "signposted",
                           status="resolved" if resolved or not decided.partner else "in_progress",

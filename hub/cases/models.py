@@ -48,6 +48,12 @@ class Case(TimestampMixin, Base):
     reference: Mapped[str] = mapped_column(String(12), unique=True)
     channel: Mapped[str] = mapped_column(String(16))
     citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizen.id"))
+    # The name, email and phone given with this case's own contacts. Citizen records are shared
+    # by the whole partnership and matched on unverified details, so what a case shows, where
+    # its replies go and who may track it come from here, never from the shared record (0024).
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
     service_code: Mapped[str | None] = mapped_column(ForeignKey("service.code"))
     authority_code: Mapped[str | None] = mapped_column(ForeignKey("authority.code"))
     disposition: Mapped[str | None] = mapped_column(String(16))

@@ -108,6 +108,7 @@ def receive_contact(*, channel: str, body: str, subject: str | None = None, send
                                 location_text=location_text, status="new", triage=triage,
                                 summary=(subject or body)[:MAX_SUMMARY])
         queries.add_event(case, "received", actor="citizen", channel=channel)
+    _keep_contact_details(case, name=name, email=email, phone=phone)
     msg = queries.add_message(case, direction="inbound", channel=channel, sender=sender, subject=subject,
                               body=body, provider_id=provider_id)
     # Exactly one path per message: a new case is triaged; an answer to our question resumes
@@ -125,6 +126,18 @@ def receive_contact(*, channel: str, body: str, subject: str | None = None, send
         citizen_replied(case)
     log.info("contact received", extra={"case": case.reference, "channel": channel, "new": new})
     return Received(case, msg)
+
+
+def _keep_contact_details(case: Case, *, name: str | None, email: str | None, phone: str | None) -> None:
+    """The details given with this contact become the case's own, filling only what it lacks.
+
+    What the case shows advisers, where its replies go and who may track it come from here,
+    not from the partnership-wide citizen record (decision 0024); a later contact never
+    replaces a detail the case already has.
+    """
+    case.contact_name = case.contact_name or name or None
+    case.contact_email = case.contact_email or (email or "").lower() or None
+    case.contact_phone = case.contact_phone or phone or None
 
 
 def _take_answer(case: Case, msg: Message, *, postcode: str | None, location_text: str | None) -> None:

@@ -8,7 +8,13 @@ from hub.db import session
 
 
 def find_or_create(*, name: str | None, email: str | None, phone: str | None) -> Citizen | None:
-    """The citizen with this phone or email, created when new; None when anonymous."""
+    """The citizen with this phone (else this email), created when none matches; None when anonymous.
+
+    An existing record is never changed: the details come from an unverified contact (a portal
+    form, a typed number), and writing them onto a match would let anyone who knows a
+    resident's phone attach their own email to that resident (decision 0024). What a case
+    shows and where its replies go come from the case's own contact details instead.
+    """
     if not (email or phone):
         if not name:
             return None
@@ -23,12 +29,6 @@ def find_or_create(*, name: str | None, email: str | None, phone: str | None) ->
         citizen = Citizen(name=name, email=(email or "").lower() or None, phone=phone)
         session.add(citizen)
         session.flush()
-    else:
-        citizen.name = citizen.name or name
-        if email and not citizen.email:
-            citizen.email = email.lower()
-        if phone and not citizen.phone:
-            citizen.phone = phone
     return citizen
 
 

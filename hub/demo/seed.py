@@ -97,6 +97,15 @@ def _add_history(weeks: int, now: dt.datetime, advisers: dict[str, list[int]]) -
     return Counter(p.case["channel"] for p in plans)
 
 
+def _contact_details(plan: Plan, pool: list[dict[str, str | None]]) -> dict[str, str | None]:
+    """What the citizen gave with this contact: a text its number, an email its address and name."""
+    person = pool[plan.citizen] if plan.citizen is not None else {}
+    channel = plan.case["channel"]
+    return {"contact_name": person.get("name") if channel != "sms" else None,
+            "contact_email": person.get("email") if channel != "sms" else None,
+            "contact_phone": person.get("phone") if channel != "email" else None}
+
+
 def _write(plans: list[Plan], pool: list[dict[str, str | None]]) -> None:
     used = sorted({p.citizen for p in plans if p.citizen is not None})
     first_seen: dict[int, dt.datetime] = {}
@@ -107,7 +116,7 @@ def _write(plans: list[Plan], pool: list[dict[str, str | None]]) -> None:
         {**pool[i], "sms_opted_out": False, "created_at": first_seen[i], "updated_at": first_seen[i]}
         for i in used])))
     case_ids = queries.add_cases([{**p.case, "citizen_id": citizen_ids.get(p.citizen) if p.citizen is not None
-                                   else None} for p in plans])
+                                   else None, **_contact_details(p, pool)} for p in plans])
     queries.add_messages([{**m, "case_id": cid} for p, cid in zip(plans, case_ids) for m in p.messages])
     queries.add_events([{**e, "case_id": cid} for p, cid in zip(plans, case_ids) for e in p.events])
     log.info("demo history added", extra={"cases": len(plans),

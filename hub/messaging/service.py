@@ -14,7 +14,6 @@ from flask import current_app
 
 from hub.cases import queries as cases
 from hub.cases.models import Case, Message
-from hub.citizens import queries as citizens
 from hub.db import utcnow
 from hub.jobs.dispatch import enqueue
 
@@ -31,16 +30,26 @@ def register_sender(app: Any, channel: str, sender: Sender) -> None:
     app.extensions.setdefault("hub.senders", {})[channel] = sender
 
 
+def can_send(channel: str) -> bool:
+    """Whether a provider is configured for ``channel`` (not in development without accounts)."""
+    return current_app.extensions.get("hub.senders", {}).get(channel) is not None
+
+
+def recipient_for(case: Case, channel: str) -> str | None:
+    """Where a reply on ``channel`` goes: the number or address this case came with, or nowhere.
+
+    Never the shared citizen record's: its details may have come with someone else's
+    contact, and a reply there would disclose this case to them (decision 0024).
+    """
+    return case.contact_phone if channel == "sms" else case.contact_email if channel == "email" else None
+
+
 def send_reply(case: Case, text: str, *, channel: str | None = None, key: str | None = None,
                author_id: int | None = None) -> Message:
     """Record an outbound public message on the case and queue its delivery."""
     channel = channel or case.channel
-    citizen = citizens.get(case.citizen_id) if case.citizen_id else None
-    recipient = None
-    if citizen is not None:
-        recipient = citizen.phone if channel == "sms" else citizen.email if channel == "email" else None
-    msg = cases.add_message(case, direction="outbound", channel=channel, recipient=recipient, body=text,
-                            delivery_status="queued", author_id=author_id)
+    msg = cases.add_message(case, direction="outbound", channel=channel, recipient=recipient_for(case, channel),
+                            body=text, delivery_status="queued", author_id=author_id)
     enqueue("send_message", case_id=case.id, key=key or f"deliver:{msg.id}", message_id=msg.id)
     return msg
 

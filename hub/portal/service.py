@@ -16,7 +16,6 @@ from hub import references
 from hub.cases import queries as cases
 from hub.cases.models import Case, Message
 from hub.cases.service import receive_contact, request_person
-from hub.citizens import queries as citizens
 from hub.db import utcnow
 from hub.geo import postcodes
 from hub.messaging.service import send_reply
@@ -140,15 +139,17 @@ def find_for_tracking(reference: str, contact: str) -> str | None:
     """
     ref = references.normalise(reference)
     case = cases.get_case_by_reference(ref) if ref else None
-    citizen = citizens.get(case.citizen_id) if case is not None and case.citizen_id else None
     given = contact.strip()
     ok = False
-    if citizen is not None:
-        if "@" in given and citizen.email:
-            ok = hmac.compare_digest(given.lower().encode(), citizen.email.lower().encode())
-        else:
+    # The case's own contact details only: the shared citizen record may hold details that
+    # came from someone else's contact (decision 0024).
+    if case is not None:
+        if "@" in given and case.contact_email:
+            ok = hmac.compare_digest(given.lower().encode(), case.contact_email.lower().encode())
+        elif "@" not in given:
             phone = uk_phone(given)
-            ok = bool(phone and citizen.phone and hmac.compare_digest(phone.encode(), citizen.phone.encode()))
+            ok = bool(phone and case.contact_phone
+                      and hmac.compare_digest(phone.encode(), case.contact_phone.encode()))
     if not ok:
         log.info("tracking refused: reference and contact do not match", extra={"reference_valid": ref is not None})
         return None

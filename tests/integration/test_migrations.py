@@ -65,3 +65,29 @@ def test_downgrade_and_upgrade_again(tmp_path, new_app):
         assert set(inspect(create_engine(url)).get_table_names()) <= {"alembic_version"}
         upgrade("head", url)
         assert "case" in inspect(create_engine(url)).get_table_names()
+
+
+def test_case_contact_details_are_backfilled_from_the_linked_citizen(tmp_path, new_app):
+    """0005c: existing cases keep replying and tracking as before, from their own columns."""
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    app = new_app(url)
+    with app.app_context():
+        upgrade("head", url)
+        downgrade("0005c-1", url)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO citizen (id, name, email, phone, sms_opted_out, created_at, updated_at) "
+                              "VALUES (1, 'Ann Example', 'ann@example.org', '+447700900100', 0, "
+                              "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+            for case_id, citizen_id in ((1, 1), (2, None)):
+                conn.execute(text(
+                    'INSERT INTO "case" (id, reference, channel, citizen_id, status, priority, triage, details, '
+                    "self_served, created_at, updated_at) VALUES (:id, :ref, 'sms', :citizen, 'open', 2, '{}', "
+                    "'{}', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"),
+                    {"id": case_id, "ref": f"ABCD-EFG{case_id}", "citizen": citizen_id})
+        upgrade("0005c", url)
+        with engine.connect() as conn:
+            rows = conn.execute(text('SELECT id, contact_name, contact_email, contact_phone FROM "case" ORDER BY id'))
+            assert [tuple(r) for r in rows] == [(1, "Ann Example", "ann@example.org", "+447700900100"),
+                                                (2, None, None, None)]
+        engine.dispose()
