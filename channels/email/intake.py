@@ -128,9 +128,13 @@ def _contact(row: InboundEmail, parsed: ParsedEmail) -> Outcome:
     body = parsed.text
     if not body and parsed.attachments:
         body = f"(no text; {len(parsed.attachments)} attachment(s))"
+    # Someone else writing to a case's private reply address joins the thread, but their
+    # address never becomes the case's contact (replies must keep going to the resident).
+    stranger = thread is not None and not thread.from_citizen
     received = receive_contact(channel="email", body=body, subject=parsed.subject[:300] or None,
                                sender=parsed.sender[:254], provider_id=parsed.message_id,
-                               name=parsed.sender_name, email=parsed.sender,
+                               name=None if stranger else parsed.sender_name,
+                               email=None if stranger else parsed.sender,
                                case=thread.case if thread else None)
     case = received.case
     row.case_id = case.id

@@ -107,6 +107,8 @@ def test_private_reply_address_threads_and_notes_another_sender(post):
     assert post(raw).get_json() == {"status": "reply", "reference": case.reference}
     kinds = get_session().scalars(select(CaseEvent.kind).where(CaseEvent.case_id == case.id)).all()
     assert "reply_from_other_address" in kinds
+    get_session().expire_all()
+    assert case_by_ref(case.reference).contact_email == JANE  # the stranger never becomes the contact
 
 
 def test_duplicate_delivery_changes_nothing(post, smtp_server):
