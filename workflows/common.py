@@ -205,3 +205,22 @@ def reference_text(details: dict[str, Any]) -> str:
 def can_query() -> bool:
     """Workflows read the database only inside an app context (`hub triage` may run without one)."""
     return has_app_context()
+
+
+def link_duplicate(case: Any, original_id: int | None, *, actor: str, reason: str) -> Any | None:
+    """Link a report to the earlier one it repeats (both cases keep a trace); the original, or None.
+
+    One crew visit for one problem: the new case points at the first with `duplicate_of_id`,
+    and the first gets a `duplicate_linked` event naming it.
+    """
+    if not original_id:
+        return None
+    from hub.cases import queries
+
+    original = queries.get_case(original_id, lock=True)
+    if original is None or original.id == case.id:
+        return None
+    case.duplicate_of_id = original.id
+    queries.add_event(original, "duplicate_linked", actor=actor, reason=f"{case.reference} {reason}",
+                      duplicate=case.reference)
+    return original

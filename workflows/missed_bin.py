@@ -131,7 +131,6 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
 
 def log_report(case_id: int, **_: Any) -> None:
     """Job: record the missed collection (or the link to its first report) and send the reply, once."""
-    from hub.cases import queries
     from hub.triage.service import finish_workflow
 
     def record(case: Any, effect: dict[str, Any]) -> tuple[str, str]:
@@ -142,15 +141,10 @@ def log_report(case_id: int, **_: Any) -> None:
         case.location_text = case.location_text or report["address"]
         case.address_key = report["address_key"][:200]
         case.collection_date = dt.date.fromisoformat(report["collection_date"])
-        original_id = effect.get("duplicate_of")
-        if original_id:
-            original = queries.get_case(original_id, lock=True)
-            if original is not None and original.id != case.id:
-                case.duplicate_of_id = original.id
-                queries.add_event(original, "duplicate_linked", actor="job:missed_bin",
-                                  reason=f"{case.reference} reports the same missed collection.",
-                                  duplicate=case.reference)
-                return "linked_duplicate", f"Same missed collection as {original.reference}: linked to it."
+        original = common.link_duplicate(case, effect.get("duplicate_of"), actor="job:missed_bin",
+                                         reason="reports the same missed collection.")
+        if original is not None:
+            return "linked_duplicate", f"Same missed collection as {original.reference}: linked to it."
         return "missed_bin_logged", f"Missed {report['bin_type']} collection logged at {report['address']}."
 
     finish_workflow(case_id, "missed_bin", record)

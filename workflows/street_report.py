@@ -86,7 +86,6 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
 
 def log_report(case_id: int, **_: Any) -> None:
     """Job: record the report (and the link to an earlier one) and send the reply, once."""
-    from hub.cases import queries
     from hub.triage.service import finish_workflow
 
     def record(case: Any, effect: dict[str, Any]) -> tuple[str, str]:
@@ -96,15 +95,10 @@ def log_report(case_id: int, **_: Any) -> None:
         if location and not case.location_text:
             case.location_text = location[:300]
         case.location_key = place_key(case.postcode, case.location_text)
-        original_id = effect.get("duplicate_of")
-        if original_id:
-            original = queries.get_case(original_id, lock=True)
-            if original is not None and original.id != case.id:
-                case.duplicate_of_id = original.id
-                queries.add_event(original, "duplicate_linked", actor="job:street_report",
-                                  reason=f"{case.reference} reports the same problem at the same place.",
-                                  duplicate=case.reference)
-                return "linked_duplicate", f"Same problem as {original.reference}: linked to it."
+        original = common.link_duplicate(case, effect.get("duplicate_of"), actor="job:street_report",
+                                         reason="reports the same problem at the same place.")
+        if original is not None:
+            return "linked_duplicate", f"Same problem as {original.reference}: linked to it."
         return "street_report_logged", f"Street report logged at {effect['place']}."
 
     finish_workflow(case_id, "street_report", record)
