@@ -5,12 +5,11 @@ nothing a case shows, replies to or accepts for tracking may come from the share
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from flask import g
 from sqlalchemy import select
 
+from fixtures.portal_forms import post, submit_other
 from hub.cases import queries as cases
 from hub.cases.models import Case
 from hub.citizens.models import Citizen
@@ -21,23 +20,6 @@ def _post(client: Any, url: str, **data: str) -> Any:
     from fixtures.staff import csrf_token
 
     return client.post(url, data={"csrf_token": csrf_token(client, "/adviser/"), **data})
-
-
-def _portal_post(client: Any, url: str, **data: str) -> Any:
-    g.pop("csrf_token", None)  # each browser gets its own session token (see test_portal.py)
-    page = client.get(url, follow_redirects=True).get_data(as_text=True)
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert found, f"no CSRF token on {url}"
-    return client.post(url, data={"csrf_token": found.group(1), **data})
-
-
-def _portal_contact(client: Any, message: str, **contact: str) -> str:
-    client.get("/report/other")
-    assert _portal_post(client, "/report/other/message", message=message, postcode="WR1 1AB").status_code == 302
-    assert _portal_post(client, "/report/other/contact", **contact).status_code == 302
-    done = _portal_post(client, "/report/other/check")
-    assert done.status_code == 302, done.get_data(as_text=True)
-    return done.location.rsplit("/", 1)[-1]
 
 
 def _citizen(citizen_id: int) -> Citizen:
@@ -78,7 +60,7 @@ def test_an_adviser_typing_another_councils_residents_phone_sees_only_what_they_
 
 def test_a_stranger_cannot_attach_their_email_to_a_residents_phone(app, client, adviser_client, make_case):
     victim = make_case("WCITY", channel="sms", phone="+447700900512", email=None)
-    attackers = _portal_contact(client, "Please update my details", email="attacker@evil.example",
+    attackers = submit_other(client, "Please update my details", email="attacker@evil.example",
                              phone="07700 900512")
     # The resident's record and case are unchanged; the attacker's case keeps the attacker's details.
     assert _citizen(victim.citizen_id).email is None
@@ -89,7 +71,7 @@ def test_a_stranger_cannot_attach_their_email_to_a_residents_phone(app, client, 
     assert (theirs.contact_email, theirs.contact_phone) == ("attacker@evil.example", "+447700900512")
     # Tracking the resident's case with the attacker's email reveals nothing.
     stranger = app.test_client()
-    refused = _portal_post(stranger, "/track", reference=victim.reference, contact="attacker@evil.example")
+    refused = post(stranger, "/track", reference=victim.reference, contact="attacker@evil.example")
     assert refused.status_code == 400 and "We could not find a case" in refused.get_data(as_text=True)
     assert stranger.get(f"/track/{victim.reference}").status_code == 302
     # An adviser answering the resident's case by email is refused, so nothing goes to the attacker.

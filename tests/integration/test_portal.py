@@ -4,43 +4,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import g
 from sqlalchemy import func, select
 
+from fixtures.portal_forms import post, submit_other, token
 from hub.cases import queries
 from hub.cases.models import Case
 from hub.db import get_session
 
-TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def token(client: Any, url: str) -> str:
-    # Requests share the test's app context, where Flask-WTF caches the token in `g`:
-    # drop it so that each client (each browser) gets its own session token.
-    g.pop("csrf_token", None)
-    page = client.get(url, follow_redirects=True)
-    found = TOKEN_RE.search(page.get_data(as_text=True))
-    assert found, f"no CSRF token on {url}"
-    return found.group(1)
-
-
-def post(client: Any, url: str, source: str | None = None, **data: str) -> Any:
-    """Post a form the way a browser does: with the token from the page that shows it."""
-    return client.post(url, data={"csrf_token": token(client, source or url), **data})
-
-
 def count_cases() -> int:
     get_session().expire_all()
     return get_session().scalar(select(func.count()).select_from(Case))
-
-
-def submit_other(client: Any, message: str, **contact: str) -> str:
-    client.get("/report/other")
-    assert post(client, "/report/other/message", message=message, postcode="WR1 1AB").status_code == 302
-    assert post(client, "/report/other/contact", **contact).status_code == 302
-    done = post(client, "/report/other/check")
-    assert done.status_code == 302, done.get_data(as_text=True)
-    return done.location.rsplit("/", 1)[-1]
 
 
 def test_a_post_without_a_csrf_token_is_refused(app: Any, client: Any) -> None:
