@@ -113,3 +113,18 @@ def test_triage_at_out_of_range_is_a_clear_error(run_cli):
 def test_triage_channel_must_be_a_citizen_channel(run_cli):
     result = run_cli("triage", "pothole", "--channel", "fax")
     assert result.exit_code == 2 and "fax" in result.output
+
+
+def test_dry_run_works_before_the_database_is_migrated(new_app, tmp_path, caplog):
+    """`hub triage` straight after install: no tables yet, so no advisers' corrections, but an answer."""
+    from hub.cli import main
+
+    app = new_app(f"sqlite:///{tmp_path / 'empty.db'}")
+    with app.app_context():
+        app.extensions.pop("hub.pipeline", None)
+    result = app.test_cli_runner().invoke(main, ["triage", "when is my bin collected WR14 3AB",
+                                                 "--at", "2026-03-02T10:00:00"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output.splitlines()[-1])
+    assert out["service"] == "waste.bin_day" and out["authority"] == "MHDC"
+    assert "corrections unavailable" in caplog.text
