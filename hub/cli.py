@@ -305,6 +305,27 @@ def triage_model_build(output: str | None) -> None:
     click.echo(f"triage model built from {len(rows)} examples: {path}")
 
 
+@triage_model_group.command("crossval")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
+@click.option("--train", "train_path", type=click.Path(exists=True, dir_okay=False),
+              help="Labelled JSONL to cross-validate (default: the hub's training set).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@with_appcontext
+def triage_model_crossval(folds: int, train_path: str | None, as_json: bool) -> None:
+    """The evaluation's figures by k-fold cross-validation on the training set (for tuning)."""
+    from pathlib import Path
+
+    from hub.partnership.service import current
+    from hub.triage import model
+    from hub.triage.evaluate import cross_validate, format_report
+    from hub.triage.service import build_pipeline
+
+    doc = current()
+    items = model.read_jsonl(Path(train_path) if train_path else model.TRAIN_FILE)
+    report = cross_validate(lambda rest: build_pipeline(doc, extra=[], use_saved=False, train=rest), items, folds)
+    click.echo(json.dumps(report.as_dict()) if as_json else format_report(report))
+
+
 @triage_model_group.command("evaluate")
 @click.argument("path", type=click.File("r"))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")

@@ -147,9 +147,15 @@ class BinaryModel:
 
     def __init__(self, vectoriser: Vectoriser, matrix: Any, flags: Sequence[bool]):
         self.vectoriser = vectoriser
-        self.model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")
-        self.model.fit(matrix, [bool(f) for f in flags])
-        self._positive = list(self.model.classes_).index(True)
+        labels = [bool(f) for f in flags]
+        # With no positives (or nothing else) there is nothing to learn: the head says "no"
+        # (the other checks still run) rather than failing the whole build.
+        self.model: LogisticRegression | None = None
+        if len(set(labels)) == 2:
+            self.model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear").fit(matrix, labels)
+            self._positive = list(self.model.classes_).index(True)
 
     def probability(self, normalised: str) -> float:
+        if self.model is None:
+            return 0.0
         return float(self.model.predict_proba(self.vectoriser.transform([normalised]))[0][self._positive])

@@ -16,7 +16,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import joblib
 import sklearn
@@ -61,7 +61,8 @@ class Models:
 
 
 def training_rows(doc: PartnershipDoc, corrections: Iterable[TrainingRow] = (),
-                  train_file: Path = TRAIN_FILE) -> list[TrainingRow]:
+                  train: Iterable[dict[str, Any]] | None = None) -> list[TrainingRow]:
+    """Every training row; `train` replaces the training set (cross-validation passes its folds)."""
     known = {s.code for s in doc.services}
     rows: list[TrainingRow] = []
     for svc in doc.services:
@@ -71,16 +72,25 @@ def training_rows(doc: PartnershipDoc, corrections: Iterable[TrainingRow] = (),
         rows.append(TrainingRow(article.question, article.service, None, False, EXAMPLE_WEIGHT))
     for term in doc.safeguarding.terms:
         rows.append(TrainingRow(term, "social_care.safeguarding", None, True, EXAMPLE_WEIGHT))
-    with open(train_file, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                item = json.loads(line)
-                flagged = bool(item.get("safeguarding"))
-                rows.append(TrainingRow(item["text"], item["service"], item.get("channel"), flagged,
-                                        urgent=item.get("disposition") == "urgent" and not flagged))
+    rows.extend(labelled_rows(read_jsonl(TRAIN_FILE) if train is None else train))
     rows.extend(corrections)
     # A service removed from the partnership file can no longer be predicted.
     return [row for row in rows if row.service in known]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def labelled_rows(items: Iterable[dict[str, Any]]) -> list[TrainingRow]:
+    """Training rows from labelled messages (the training set's format, as `evaluate` reads)."""
+    rows = []
+    for item in items:
+        flagged = bool(item.get("safeguarding"))
+        rows.append(TrainingRow(item["text"], item["service"], item.get("channel"), flagged,
+                                urgent=item.get("disposition") == "urgent" and not flagged))
+    return rows
 
 
 def fingerprint(rows: Sequence[TrainingRow]) -> str:

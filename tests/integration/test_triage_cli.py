@@ -128,3 +128,25 @@ def test_dry_run_works_before_the_database_is_migrated(new_app, tmp_path, caplog
     out = json.loads(result.output.splitlines()[-1])
     assert out["service"] == "waste.bin_day" and out["authority"] == "MHDC"
     assert "corrections unavailable" in caplog.text
+
+
+def test_crossval_scores_each_fold_with_models_trained_without_it(run_cli, tmp_path):
+    rows = [{"id": f"p{i}", "text": f"pothole in the road by number {i}", "channel": "sms", "postcode": "WR14 3AB",
+             "service": "roads.pothole", "authority": "WCC", "disposition": "self_served", "safeguarding": False}
+            for i in range(6)]
+    rows += [{"id": f"b{i}", "text": f"when are my bins collected, house {i}", "channel": "web", "postcode": "WR1 2DS",
+              "service": "waste.bin_day", "authority": "WCITY", "disposition": None, "safeguarding": False}
+             for i in range(4)]
+    path = tmp_path / "train.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in rows))
+    result = run_cli("triage-model", "crossval", "--train", str(path), "--folds", "2", "--json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    # Every message is scored once; only the six with a disposition label count for authority.
+    assert figures["messages"] == 10 and figures["messages_with_disposition_labels"] == 6
+    assert figures["service_accuracy"] == 1.0 and figures["authority_accuracy"] == 1.0
+
+
+def test_crossval_refuses_a_missing_file(run_cli, tmp_path):
+    result = run_cli("triage-model", "crossval", "--train", str(tmp_path / "nope.jsonl"))
+    assert result.exit_code == 2 and "does not exist" in result.output
