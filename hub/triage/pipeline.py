@@ -38,7 +38,10 @@ EMERGENCY_PHRASES: tuple[tuple[str, str], ...] = (
     ("fire", r"\b(?:on fire|caught fire|house fire|kitchen fire|fire (?:in|at) (?:my|the|our|a)|fire spreading)\b"),
     ("smoke", r"\b(?:full of smoke|smoke (?:pouring|billowing)|thick smoke|smoke coming (?:in|into|out of) (?:my|the|our))\b"),
     ("gas", r"\b(?:gas leak|gas leaking|leaking gas|smell(?:s|ing)? (?:of )?gas|gas smell)\b"),
-    ("collapse", r"\b(?:collapsed|not breathing|isnt breathing|stopped breathing|unconscious)\b"),
+    # A person collapsing (a road or wall that "has collapsed" is a street report, urgent to its council).
+    ("collapse", r"\b(?:(?:he|she|someone|somebody|person|man|woman|lady|boy|girl|child|baby|neighbour|mum|mom|dad|"
+                 r"husband|wife|son|daughter|friend|partner|gentleman|pensioner)(?: has| had| just| has just)? "
+                 r"collapsed|found (?:him|her|them) collapsed|not breathing|isnt breathing|stopped breathing|unconscious)\b"),
     ("flooding", r"\b(?:flood(?:ing|ed)? (?:into|in) (?:my|the|our) (?:house|home|flat)|(?:house|home|flat) is flooding"
                  r"|water (?:is )?(?:coming|pouring) into (?:my|the|our) (?:house|home|flat))\b"),
 )
@@ -117,12 +120,30 @@ def urgent_term(service: ServiceDef, text: str) -> str | None:
     return None
 
 
-def _workflow(name: str) -> Callable[..., WorkflowResult] | None:
+def _workflow_module(name: str) -> Any:
     try:
-        module = importlib.import_module(f"workflows.{name}")
+        return importlib.import_module(f"workflows.{name}")
     except ImportError:
         return None
-    return getattr(module, "answer", None)
+
+
+def _workflow(name: str) -> Callable[..., WorkflowResult] | None:
+    return getattr(_workflow_module(name), "answer", None)
+
+
+def train_workflows(doc: PartnershipDoc, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the partnership's workflows learn from the labelled training set.
+
+    A workflow module may define `train(doc, items)`; what it returns is passed back to its
+    `answer(..., trained=...)` (the FAQ workflow learns when an article answers a question).
+    Workflows are plugins found by name, as for `answer`, so the hub never imports them.
+    """
+    trained = {}
+    for name in sorted({svc.workflow for svc in doc.services if svc.workflow}):
+        train = getattr(_workflow_module(name), "train", None)
+        if train is not None:
+            trained[name] = train(doc, items)
+    return trained
 
 
 def _ask_for(needs: list[str]) -> str:
@@ -139,8 +160,9 @@ class Pipeline:
 
     def __init__(self, doc: PartnershipDoc, classifier: Classifier,
                  safeguarding: list[SafeguardingCheck] | None = None, min_confidence: float = MIN_CONFIDENCE,
-                 urgency: UrgencyCheck | None = None):
+                 urgency: UrgencyCheck | None = None, trained: dict[str, Any] | None = None):
         self.doc = doc
+        self.trained = trained or {}
         self.classifier = classifier
         self.safeguarding_checks = safeguarding or []
         self.min_confidence = min_confidence
@@ -277,7 +299,9 @@ class Pipeline:
         if service.workflow:
             answer = _workflow(service.workflow)
             if answer is not None:
-                result = answer(doc=doc, service=service, contact=contact, postcode=postcode, route=routed, at=at)
+                learnt = {"trained": self.trained[service.workflow]} if service.workflow in self.trained else {}
+                result = answer(doc=doc, service=service, contact=contact, postcode=postcode, route=routed, at=at,
+                                **learnt)
                 steps.append(result.explanation)
                 authority = routed.authority_code
                 if authority is None and result.disposition in ("escalated", "urgent"):

@@ -10,6 +10,7 @@ from hub.triage.pipeline import EMERGENCY_REPLY, emergency
     ("there is a strong smell of gas in my street", "gas"),
     ("I think there's a gas leak outside number 4", "gas"),
     ("my neighbour has collapsed and isn't breathing", "collapse"),
+    ("an old man collapsed at the bus stop", "collapse"),
     ("water is pouring into my house from the road", "flooding"),
     ("the stairwell is full of smoke", "smoke"),
 ])
@@ -20,7 +21,7 @@ def test_emergency_phrases(text, kind):
 @pytest.mark.parametrize("text", [
     "my neighbour's bonfire smoke every weekend", "I was fired from my job and need help with rent",
     "which bin for a gas bottle", "the fire station road has a pothole", "flood defences on the river",
-    "when is my bin day",
+    "when is my bin day", "the road surface has collapsed near the bridge", "the garden wall collapsed onto the path",
 ])
 def test_ordinary_messages_are_not_emergencies(text):
     assert emergency(text) is None
