@@ -11,11 +11,16 @@ asking for one escalates the case (`hub.cases.service.receive_contact`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics.pairwise import cosine_similarity
 
 from hub.partnership.routing import Route
@@ -124,20 +129,111 @@ def best_fit(doc: PartnershipDoc, service_code: str, text: str) -> tuple[Article
     return max(fitting or candidates[:1], key=lambda c: c[1])
 
 
+def signals(doc: PartnershipDoc, service_code: str, text: str) -> tuple[Article | None, list[float]]:
+    """The best article and how well it matches: similarity and coverage for the whole
+    message, then for its best-fitting sentence, whether the hand-set rule accepts it, and
+    the message's length (a long message asks more than one article says)."""
+    article, score, covered = best_article(doc, service_code, text)
+    best = best_fit(doc, service_code, text)
+    words = len(_words(text))
+    rule = float(best[0] is not None and best[1] >= THRESHOLD and best[2] >= MIN_COVERAGE)
+    return best[0] or article, [score, covered, best[1], best[2], rule, math.log1p(words) / 4]
+
+
+@dataclass
+class FitModel:
+    """Does the service's article answer this message? Learned from labelled messages.
+
+    The hand-set rule (similarity and coverage thresholds) cannot tell "can I renew over the
+    phone?" (answered: "or call any library") from "I renewed on the phone and was still
+    fined" (not answered): both share the article's words. A logistic regression over the
+    match signals and the message's own words learns which questions the articles answer
+    and which ask for a person (refunds, disputes, "it went wrong"), from the training set's
+    FAQ messages labelled self-served (fits) or escalated (does not).
+    """
+
+    vectoriser: TfidfVectorizer
+    model: LogisticRegression
+    threshold: float
+
+    def fits(self, doc: PartnershipDoc, service_code: str, text: str) -> tuple[Article | None, float, list[float]]:
+        article, found = signals(doc, service_code, text)
+        if article is None:
+            return None, 0.0, found
+        row = sparse.hstack([self.vectoriser.transform([_clean(text)]), sparse.csr_matrix([found])])
+        return article, float(self.model.predict_proba(row)[0][1]), found
+
+
+# A learned fit needs this many labelled messages of each kind, else the hand-set rule decides.
+MIN_EXAMPLES = 15
+# The learned fit answers from this probability: above even odds, as a wrong answer costs more
+# than a wait (chosen by cross-validation on the training set, `hub triage-model crossval`).
+FIT_THRESHOLD = 0.5
+_TRAINED: dict[str, FitModel | None] = {}
+
+
+def examples(doc: PartnershipDoc, items: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
+    """(service, text, fits) for labelled messages about FAQ services, plus each article's question."""
+    faq = {svc.code for svc in doc.services if svc.workflow == "faq"}
+    found = [(a.service, a.question, True) for a in doc.knowledge_base if a.service in faq]
+    for item in items:
+        if item.get("service") in faq and not item.get("safeguarding") and \
+                item.get("disposition") in ("self_served", "escalated"):
+            fits = item.get("faq_fits")
+            found.append((item["service"], item["text"], item["disposition"] == "self_served" if fits is None else fits))
+    return found
+
+
+def train(doc: PartnershipDoc, items: list[dict[str, Any]]) -> FitModel | None:
+    """The learned fit for this partnership and training set (cached; None if too few examples)."""
+    # Keyed by what the model depends on (articles, service examples, labels), not by the
+    # document object: every app of a process with the same partnership shares one model.
+    knowledge = [[a.service, a.question, a.answer] for a in doc.knowledge_base]
+    knowledge += [[svc.code, *svc.examples] for svc in doc.services if svc.workflow == "faq"]
+    key = hashlib.sha256(json.dumps([knowledge, items], sort_keys=True).encode()).hexdigest()
+    if key not in _TRAINED:
+        if len(_TRAINED) >= 8:
+            _TRAINED.pop(next(iter(_TRAINED)))
+        _TRAINED[key] = _train(doc, examples(doc, items))
+    return _TRAINED[key]
+
+
+def _train(doc: PartnershipDoc, labelled: list[tuple[str, str, bool]]) -> FitModel | None:
+    flags = [fits for _, _, fits in labelled]
+    if min(flags.count(True), flags.count(False)) < MIN_EXAMPLES:
+        return None
+    vectoriser = TfidfVectorizer(stop_words=_STOP, ngram_range=(1, 2), sublinear_tf=True, min_df=2,
+                                 token_pattern=r"(?u)\b[a-z][a-z]+\b")
+    words = vectoriser.fit_transform([_clean(text) for _, text, _ in labelled])
+    found = sparse.csr_matrix([signals(doc, service, text)[1] for service, text, _ in labelled])
+    model = LogisticRegression(C=FIT_C, solver="liblinear").fit(sparse.hstack([words, found]), flags)
+    return FitModel(vectoriser, model, FIT_THRESHOLD)
+
+
+FIT_C = 3.0
+
+
 def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode: str | None,
-           route: Route, at: dt.datetime) -> WorkflowResult:
-    article, score, covered = best_fit(doc, service.code, contact.text)
+           route: Route, at: dt.datetime, trained: FitModel | None = None) -> WorkflowResult:
     council = route.authority.name if route.authority else "An adviser"
-    if article is None or score < THRESHOLD or covered < MIN_COVERAGE:
-        why = (f"the closest article ('{article.question}') has similarity {score:.2f} (at least {THRESHOLD} "
-               f"needed) and covers {covered:.0%} of the message (at least {MIN_COVERAGE:.0%} needed)"
+    if trained is not None:
+        article, fit, found = trained.fits(doc, service.code, contact.text)
+        score, covered = found[2], found[3]
+        ok = article is not None and fit >= trained.threshold
+        how = f"fit {fit:.2f}, from {trained.threshold:.2f}; similarity {score:.2f}, covering {covered:.0%}"
+    else:
+        article, score, covered = best_fit(doc, service.code, contact.text)
+        ok = article is not None and score >= THRESHOLD and covered >= MIN_COVERAGE
+        how = f"similarity {score:.2f}, at least {THRESHOLD}; covering {covered:.0%}, at least {MIN_COVERAGE:.0%}"
+    if not ok:
+        why = (f"the closest article ('{article.question}') does not answer it ({how})"
                if article else f"the knowledge base has no article for {service.name}")
         return WorkflowResult("escalated", f"Thank you. {council} will reply within {service.sla.hours} working hours.",
                               f"No answer fits the question: {why}; escalated.",
                               data={"faq_score": round(score, 3)})
+    assert article is not None
     link = f" More: {article.link}" if article.link else ""
     return WorkflowResult(
         "self_served", f"{article.answer.strip()}{link} {ASK_FOR_PERSON}",
-        f"Answered from the knowledge base: '{article.question}' fits the question (similarity {score:.2f}, "
-        f"covering {covered:.0%} of the message).",
+        f"Answered from the knowledge base: '{article.question}' fits the question ({how}).",
         data={"faq_score": round(score, 3), "faq_question": article.question})

@@ -26,7 +26,7 @@ from hub.partnership.schema import PartnershipDoc
 from hub.partnership.service import current
 from hub.triage import model as triage_model
 from hub.triage import queries as triage_queries
-from hub.triage.pipeline import Contact, Decision, Pipeline
+from hub.triage.pipeline import Contact, Decision, Pipeline, train_workflows
 from hub.triage.safeguarding import SafeguardingDetector
 from hub.triage.urgency import UrgencyCheck
 
@@ -64,7 +64,8 @@ def corrections() -> list[triage_model.TrainingRow]:
 
 
 def build_pipeline(doc: PartnershipDoc, *, extra: Iterable[triage_model.TrainingRow] | None = None,
-                   model_dir: Path | None = None, use_saved: bool = True) -> Pipeline:
+                   model_dir: Path | None = None, use_saved: bool = True,
+                   train: Iterable[dict[str, Any]] | None = None) -> Pipeline:
     """The pipeline with models trained on the partnership, the training set and corrections.
 
     With an app context, corrections come from the database and a fresh saved model in
@@ -76,10 +77,12 @@ def build_pipeline(doc: PartnershipDoc, *, extra: Iterable[triage_model.Training
         extra = corrections() if in_app else []
     if model_dir is None and use_saved and in_app:
         model_dir = Path(current_app.instance_path)
-    rows = triage_model.training_rows(doc, extra)
+    items = triage_model.read_jsonl(triage_model.TRAIN_FILE) if train is None else list(train)
+    rows = triage_model.training_rows(doc, extra, items)
     models = triage_model.load_or_build(rows, model_dir if use_saved else None)
     detector = SafeguardingDetector(doc, models.safeguarding)
-    return Pipeline(doc, models.classifier, [detector.check], urgency=UrgencyCheck(models.urgency))
+    return Pipeline(doc, models.classifier, [detector.check], urgency=UrgencyCheck(models.urgency),
+                    trained=train_workflows(doc, items))
 
 
 def record_correction(case, new_service_code: str, user_id: int | None) -> None:

@@ -21,3 +21,25 @@ def test_a_saved_model_is_used_only_while_its_training_data_is_unchanged(partner
 def test_a_corrupt_model_file_is_ignored(tmp_path):
     (tmp_path / model.MODEL_FILENAME).write_bytes(b"not a model")
     assert model.load_saved("anything", tmp_path) is None
+
+
+def test_no_held_out_message_is_in_the_training_set():
+    """Both held-out sets stay unseen: not one of their texts (however spaced or cased) is trained on."""
+    from pathlib import Path
+
+    from hub.triage.text import normalise
+
+    held_out = Path(__file__).resolve().parents[1] / "data"
+    trained = {normalise(item["text"]) for item in model.read_jsonl(model.TRAIN_FILE)}
+    for name in ("triage_heldout.jsonl", "triage_heldout_v2.jsonl"):
+        texts = {normalise(item["text"]) for item in model.read_jsonl(held_out / name)}
+        assert len(texts) > 200 and not texts & trained, name
+
+
+def test_a_yes_no_head_with_nothing_to_learn_says_no():
+    from hub.triage.classify import BinaryModel, Vectoriser, features
+
+    union = features()
+    matrix = union.fit_transform(["pothole on the road", "street light out", "bin not emptied"])
+    head = BinaryModel(Vectoriser(union), matrix, [False, False, False])
+    assert head.probability("pothole on the road") == 0.0
