@@ -8,7 +8,6 @@ The council scope is applied here, on every query, so no page or download can by
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Sequence
 
 from sqlalchemy import BigInteger, Float, Integer, String, and_, case, cast, func, literal, null, or_, select, text, union_all
@@ -23,7 +22,6 @@ from hub.reports.filters import Filters
 DIGITAL = ("web", "sms", "email", "api")
 HANDOVER = ("escalated", "urgent", "needs_info")
 DISPOSITION_COUNTS = ("escalated", "urgent", "needs_info", "signposted")
-REPEAT_DAYS = 7
 DIM_ORDER = ("period", "authority", "service", "workflow", "channel")
 Sets = Sequence[tuple[str, ...]]
 
@@ -35,7 +33,7 @@ def _dialect() -> str:
 def prepare() -> None:
     """Give this transaction's report queries room to sort and hash in memory (PostgreSQL).
 
-    The repeat-contact LAG sorts a whole window; the default 4MB work_mem spills that to disk.
+    The medians sort a window's timed contacts; the default 4MB work_mem spills that to disk.
     SET LOCAL ends with the request's transaction.
     """
     if _dialect() == "postgresql":
@@ -200,35 +198,24 @@ def service_figures(f: Filters) -> dict[str, Any]:
     deadline; breached when later, or when still unanswered after it; pending when unanswered
     and the deadline has not passed (left out of the rate).
 
-    Repeats (failure demand): a contact by a citizen about a service they contacted us about
-    in the 7 days before (inclusive). LAG over the window widened by 7 days finds the previous
-    contact by the same citizen about the same service (ties broken by id); it may fall before
-    the window and be any council's or channel's. Scope and filters apply to the repeat itself.
+    Repeats (failure demand): contacts by a citizen about a service they contacted us about in
+    the 7 days before (inclusive), whichever council or channel, possibly before the window.
+    Each case carries that as `repeat_contact`, kept right as cases change (hub.cases.repeats),
+    so the window is read once with no sort. Scope and filters apply to the repeat itself.
     """
-    previous = func.lag(Case.created_at).over(partition_by=(Case.citizen_id, Case.service_code),
-                                              order_by=(Case.created_at, Case.id))
-    seen = select(Case.created_at, Case.authority_code, Case.channel, Case.service_code, Case.workflow,
-                  Case.citizen_id, Case.disposition, Case.self_served, Case.sla_due_at, Case.first_response_at,
-                  Case.resolved_at, previous.label("previous_at")).where(
-        Case.created_at >= f.start - dt.timedelta(days=REPEAT_DAYS), Case.created_at < f.end)
-    if f.service:
-        seen = seen.where(Case.service_code == f.service)
-    c = seen.subquery("seen").c
     now = literal(f.now or utcnow(), Case.sla_due_at.type)
-    answered = func.coalesce(c.first_response_at, c.resolved_at)
-    has_sla = c.sla_due_at.is_not(None)
-    repeat = and_(c.citizen_id.is_not(None), c.service_code.is_not(None), c.previous_at.is_not(None),
-                  c.previous_at >= sql.days_before(_dialect(), c.created_at, REPEAT_DAYS))
+    answered = func.coalesce(Case.first_response_at, Case.resolved_at)
+    has_sla = Case.sla_due_at.is_not(None)
     fine = ["period", "service", "workflow"]
-    dims = _dims(f, fine, c)
+    dims = _dims(f, fine)
     grouped = _where(select(
-        *dims, func.count().label("contacts"), _ones(c.self_served).label("self_served"),
-        *[_ones(c.disposition == d).label(d) for d in DISPOSITION_COUNTS],
-        _ones(c.disposition.in_(HANDOVER)).label("handed_over"), _ones(has_sla).label("with_sla"),
-        _ones(and_(has_sla, answered <= c.sla_due_at)).label("met"),
-        _ones(and_(has_sla, or_(answered > c.sla_due_at, and_(answered.is_(None), c.sla_due_at < now)))).label("breached"),
-        _ones(repeat).label("repeats"),
-    ), f, c)
+        *dims, func.count().label("contacts"), _ones(Case.self_served).label("self_served"),
+        *[_ones(Case.disposition == d).label(d) for d in DISPOSITION_COUNTS],
+        _ones(Case.disposition.in_(HANDOVER)).label("handed_over"), _ones(has_sla).label("with_sla"),
+        _ones(and_(has_sla, answered <= Case.sla_due_at)).label("met"),
+        _ones(and_(has_sla, or_(answered > Case.sla_due_at, and_(answered.is_(None), Case.sla_due_at < now)))).label("breached"),
+        _ones(Case.repeat_contact).label("repeats"),
+    ), f)
     fine_cte = grouped.group_by(*dims).cte("fine")
     sums = ("contacts", "self_served", *DISPOSITION_COUNTS, "handed_over", "with_sla", "met", "breached", "repeats")
     workflows, by_period, total = _summed(fine_cte, fine, [("service", "workflow"), ("period",), ()], sums, {

@@ -2,7 +2,7 @@
 
 Reports bucket contacts by the partnership's *local* date (a contact at 00:30 on a summer
 Monday in London belongs to that Monday, not to Sunday in UTC): see `period_of`.
-Durations, date arithmetic and medians differ by dialect and are written per dialect below.
+Durations and medians differ by dialect and are written per dialect below.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, Interval, String, and_, case, cast, func, literal, select
+from sqlalchemy import Float, String, and_, case, cast, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from hub.db import UTCDateTime
@@ -56,14 +56,6 @@ def seconds_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[flo
     if dialect == "postgresql":
         return cast(func.extract("epoch", later - earlier), Float)
     return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0)
-
-
-def days_before(dialect: str, column: Any, days: int) -> ColumnElement[Any]:
-    """`column` minus whole days, comparable with stored values (index-friendly on the other side)."""
-    if dialect == "postgresql":
-        return column - literal(dt.timedelta(days=days), Interval())
-    # Stored SQLite values are 'YYYY-MM-DD HH:MM:SS.ffffff'; %f keeps the fraction, so ordering holds.
-    return func.strftime("%Y-%m-%d %H:%M:%f", column, f"-{days} days")
 
 
 def median(dialect: str, source: Any, groups: list[str]) -> Any:
