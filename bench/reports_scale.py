@@ -7,6 +7,8 @@ generate_series, then times each report page and CSV through the Flask test clie
 admin (all councils) and a manager of one council, on the default window (12 weeks by
 week) and on one-year windows (by month and by week): every one must be under a second.
 A three-year window (the longest the filters allow) is timed too, for information only.
+The bare SQL runs with the server's planner settings, not the report transactions' own
+(hub.reports.queries.prepare), so a page can beat its bare aggregate.
 The database is dropped at the end unless --keep; --reuse skips seeding when a kept
 database is there (it still migrates it to head, so a new migration's backfill runs on it).
 
