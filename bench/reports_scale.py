@@ -4,9 +4,15 @@ Creates a scratch database (hub_bench_reports) with the real migrations and the 
 partnership, seeds one million contacts over two years with INSERT ... SELECT
 generate_series, then times each report page and CSV through the Flask test client
 (server side, median of a few runs) next to the bare SQL aggregate it rests on, for an
-admin (all councils) and a manager of one council. The database is dropped at the end.
+admin (all councils) and a manager of one council, on the default window (12 weeks by
+week) and on one-year windows (by month and by week): every one must be under a second.
+A three-year window (the longest the filters allow) is timed too, for information only.
+The bare SQL runs with the server's planner settings, not the report transactions' own
+(hub.reports.queries.prepare), so a page can beat its bare aggregate.
+The database is dropped at the end unless --keep; --reuse skips seeding when a kept
+database is there (it still migrates it to head, so a new migration's backfill runs on it).
 
-    /work/main/.venv/bin/python bench/reports_scale.py [--contacts 1000000] [--runs 5] [--keep]
+    /work/main/.venv/bin/python bench/reports_scale.py [--contacts 1000000] [--runs 5] [--keep] [--reuse]
 """
 from __future__ import annotations
 
@@ -94,12 +100,9 @@ BARE = {
     "channel_shift": """SELECT to_char(date_trunc(:unit, timezone('Europe/London', created_at)), 'YYYY-MM-DD'),
                                authority_code, channel, count(*), sum(CASE WHEN self_served THEN 1 ELSE 0 END)
                         FROM "case" WHERE created_at >= :s AND created_at < :e {scope} GROUP BY 1, 2, 3""",
-    "service_performance": """SELECT count(*), sum(CASE WHEN previous_at >= created_at - interval '7 days' THEN 1 ELSE 0 END)
-                              FROM (SELECT created_at, authority_code, lag(created_at) OVER (
-                                        PARTITION BY citizen_id, service_code ORDER BY created_at, id) AS previous_at
-                                    FROM "case" WHERE created_at >= CAST(:s AS timestamptz) - interval '7 days'
-                                    AND created_at < :e) seen
-                              WHERE created_at >= :s {scope}""",
+    "service_performance": """SELECT service_code, workflow, count(*), sum(CASE WHEN repeat_contact THEN 1 ELSE 0 END),
+                                     sum(CASE WHEN sla_due_at IS NOT NULL THEN 1 ELSE 0 END)
+                              FROM "case" WHERE created_at >= :s AND created_at < :e {scope} GROUP BY 1, 2""",
     "cost_share": """SELECT authority_code, count(*), sum(CASE WHEN self_served THEN cc.self_service ELSE cc.assisted END)
                      FROM "case" c JOIN contact_cost cc ON cc.channel = c.channel
                      WHERE created_at >= :s AND created_at < :e {scope} GROUP BY authority_code""",
@@ -119,13 +122,33 @@ def timed(fn: Callable[[], Any], runs: int) -> float:
     return statistics.median(times)
 
 
-def setup(n: int) -> Any:
+def _seeded(n: int) -> bool:
+    """Whether a kept bench database with n contacts is there (for --reuse)."""
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB,)).fetchone():
+            return False
+    with psycopg.connect(URL.replace("+psycopg", ""), autocommit=True) as conn:
+        if conn.execute("""SELECT to_regclass('"case"')""").fetchone()[0] is None:
+            return False
+        return conn.execute('SELECT count(*) FROM "case"').fetchone()[0] == n
+
+
+def setup(n: int, reuse: bool) -> Any:
     from hub import create_app
+    from hub.cases import repeats
     from hub.db import get_session
     from hub.migrate import upgrade
     from hub.partnership.service import load
     from hub.users.service import add_user
 
+    if reuse and _seeded(n):
+        app = create_app({"HUB_ENV": "test", "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": URL})
+        with app.app_context():
+            started = time.perf_counter()
+            upgrade("head")
+            print(f"reusing the kept database with {n:,} contacts (migrated to head in {time.perf_counter() - started:.1f} s)")
+        _vacuum(app)
+        return app
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB}"')
@@ -141,15 +164,21 @@ def setup(n: int) -> Any:
         session.execute(text(SEED_CITIZENS), {"n": citizens})
         session.execute(text(SEED_CASES), {"n": n, "citizens": citizens})
         session.execute(text(SEED_EVENTS))
+        # Bulk SQL bypasses the ORM flush that keeps repeat contacts right: the same UPDATE as
+        # migration 0006r's backfill sets them.
+        repeats.refresh_all(session)
         session.commit()
         seeded = time.perf_counter() - started
-    engine = app.extensions["hub.engine"]
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text('VACUUM ANALYZE "case"'))
-        conn.execute(text("VACUUM ANALYZE case_event"))
-        conn.execute(text("VACUUM ANALYZE citizen"))
+    _vacuum(app)
     print(f"seeded {n:,} contacts, {citizens:,} citizens in {seeded:.1f} s (then VACUUM ANALYZE)")
     return app
+
+
+def _vacuum(app: Any) -> None:
+    """Statistics and the visibility map, as autovacuum would leave a live database."""
+    with app.extensions["hub.engine"].connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in ('"case"', "case_event", "citizen"):
+            conn.execute(text(f"VACUUM ANALYZE {table}"))
 
 
 def signed_in(app: Any, email: str) -> Any:
@@ -166,15 +195,20 @@ def main() -> int:
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="reuse a kept database of the same size (no seeding)")
     args = parser.parse_args()
-    app = setup(args.contacts)
+    app = setup(args.contacts, args.reuse)
     today = dt.date.today()
     last_monday = today - dt.timedelta(days=today.weekday())
+    year_ago = today - dt.timedelta(days=365)
+    # label -> (first, last, period, held to the one-second budget)
     windows = {
-        "12 weeks by week (default)": (last_monday - dt.timedelta(weeks=11), today, "week"),
-        "1 year by month": (today.replace(day=1) - dt.timedelta(days=365), today, "month"),
+        "12 weeks by week (default)": (last_monday - dt.timedelta(weeks=11), today, "week", True),
+        "1 year by month": (year_ago, today, "month", True),
+        "1 year by week": (year_ago, today, "week", True),
+        "3 years by month (information)": (today - dt.timedelta(days=3 * 365), today, "month", False),
     }
-    worst = 0.0
+    worst: dict[str, float] = {}
     engine = app.extensions["hub.engine"]
     try:
         # Bare SQL on its own connection; the test client pushes its own app context per request
@@ -183,7 +217,7 @@ def main() -> int:
             for who, email, scope in (("admin", "admin@bench.example", ""),
                                       ("manager MHDC", "manager@bench.example", "AND authority_code = 'MHDC'")):
                 client = signed_in(app, email)
-                for label, (first, last, period) in windows.items():
+                for label, (first, last, period, budgeted) in windows.items():
                     start = dt.datetime.combine(first, dt.time(), dt.timezone.utc)
                     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.timezone.utc)
                     rows = conn.execute(text(f'SELECT count(*) FROM "case" WHERE created_at >= :s AND created_at < :e {scope}'),
@@ -200,16 +234,18 @@ def main() -> int:
                                 response = client.get(f"{path}?{query}")
                                 assert response.status_code == 200, (path, response.status_code)
                             took = timed(get, args.runs)
-                            worst = max(worst, took) if label.endswith("(default)") else worst
+                            if budgeted:
+                                worst[label] = max(worst.get(label, 0.0), took)
                             print(f"  {path:<38}{took:>14.3f}{bare:>14.3f}")
     finally:
         app.extensions["hub.engine"].dispose()
         if not args.keep:
             with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-    verdict = "OK, every report under one second" if worst < 1 else "TOO SLOW"
-    print(f"\nslowest report on the default window: {worst:.3f} s -> {verdict}")
-    return 0 if worst < 1 else 1
+    print()
+    for label, took in worst.items():
+        print(f"slowest report, {label}: {took:.3f} s -> {'OK, under one second' if took < 1 else 'TOO SLOW'}")
+    return 0 if max(worst.values()) < 1 else 1
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def create_app(environ: Mapping[str, str] | None = None, **overrides: Any) -> Fl
     logging.basicConfig(level=logging.INFO if settings.env != "test" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
-    import hub.schema  # noqa: F401  (all models, and the append-only guard)
+    import hub.schema  # noqa: F401  (all models, the append-only guard, repeat contacts)
     from hub.partnership.schema import read
 
     db.init_app(app, settings.database_url)

@@ -3,6 +3,7 @@ import importlib
 
 from hub.adviser.models import AuditLog, CouncilPolicy  # noqa: F401
 from hub.cases import events as _events  # noqa: F401  (the append-only guard)
+from hub.cases import repeats as _repeats  # noqa: F401  (repeat contacts kept right on every flush)
 from hub.cases.models import Case, CaseEvent, Message, TrainingExample  # noqa: F401
 from hub.citizens.models import Citizen  # noqa: F401
 from hub.db import Base

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.db import Base, TimestampMixin, utcnow
@@ -21,7 +21,7 @@ OPEN_STATUSES = ("new", "needs_info", "open", "in_progress", "waiting_citizen")
 PRIORITIES = {"urgent": 0, "high": 1, "normal": 2}
 DIRECTIONS = ("inbound", "outbound")
 REPORT_COLUMNS = ["id", "authority_code", "channel", "service_code", "workflow", "disposition", "self_served",
-                  "citizen_id", "sla_due_at", "first_response_at", "resolved_at"]
+                  "citizen_id", "sla_due_at", "first_response_at", "resolved_at", "repeat_contact"]
 
 
 class Case(TimestampMixin, Base):
@@ -73,6 +73,9 @@ class Case(TimestampMixin, Base):
     closed_at: Mapped[dt.datetime | None]
     # Self-service that a citizen would otherwise have phoned about; set by workflows.
     self_served: Mapped[bool] = mapped_column(default=False)
+    # Failure demand: the same citizen contacted us about the same service in the 7 days before.
+    # Derived from other cases, kept right on every flush by hub.cases.repeats; reports sum it.
+    repeat_contact: Mapped[bool] = mapped_column(default=False, server_default=false())
     # What the citizen told us in answer to questions (address, bin type, location…).
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The first report of the same problem (a street fault at the same place, the same missed collection).

@@ -9,9 +9,10 @@ from typing import Any, Sequence
 
 from sqlalchemy import insert, select
 
+from hub.cases import repeats
 from hub.cases.models import Case, CaseEvent, Message
 from hub.citizens.models import Citizen
-from hub.db import session
+from hub.db import get_session, session
 from hub.users.models import User
 
 BATCH = 1000
@@ -49,8 +50,13 @@ def add_citizens(rows: Sequence[dict[str, Any]]) -> list[int]:
 
 
 def add_cases(rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert cases; their ids in the order given."""
-    return _insert_returning_ids(Case, rows)
+    """Insert cases; their ids in the order given.
+
+    A bulk INSERT bypasses the flush that keeps repeat contacts right: they are refreshed here.
+    """
+    ids = _insert_returning_ids(Case, rows)
+    repeats.refresh_cases(get_session(), ids)
+    return ids
 
 
 def add_messages(rows: Sequence[dict[str, Any]]) -> None:

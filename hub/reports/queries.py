@@ -8,7 +8,6 @@ The council scope is applied here, on every query, so no page or download can by
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Sequence
 
 from sqlalchemy import BigInteger, Float, Integer, String, and_, case, cast, func, literal, null, or_, select, text, union_all
@@ -23,7 +22,6 @@ from hub.reports.filters import Filters
 DIGITAL = ("web", "sms", "email", "api")
 HANDOVER = ("escalated", "urgent", "needs_info")
 DISPOSITION_COUNTS = ("escalated", "urgent", "needs_info", "signposted")
-REPEAT_DAYS = 7
 DIM_ORDER = ("period", "authority", "service", "workflow", "channel")
 Sets = Sequence[tuple[str, ...]]
 
@@ -33,13 +31,21 @@ def _dialect() -> str:
 
 
 def prepare() -> None:
-    """Give this transaction's report queries room to sort and hash in memory (PostgreSQL).
+    """Plan this transaction's report queries for what they read (PostgreSQL; SET LOCAL ends with it).
 
-    The repeat-contact LAG sorts a whole window; the default 4MB work_mem spills that to disk.
-    SET LOCAL ends with the request's transaction.
+    - work_mem: the medians sort a window's timed contacts; 4MB would spill that to disk.
+    - hash_mem_multiplier: PostgreSQL cannot tell how few distinct periods the period CASE
+      yields, expects about one group per contact, and over a year's window sorted half a
+      million rows to group them rather than hash a few hundred groups. The groups actually
+      kept are periods × councils × services × channels: a few thousand at most.
+    - random_page_cost: a window is read through ix_case_created (index-only, the columns
+      INCLUDEd); at the default cost of 4 (spinning disks) the planner prefers scanning the
+      whole table, which measured 1.5 to 4 times slower at a million contacts (decision 0020).
     """
     if _dialect() == "postgresql":
         session.execute(text("SET LOCAL work_mem = '64MB'"))
+        session.execute(text("SET LOCAL hash_mem_multiplier = 8"))
+        session.execute(text("SET LOCAL random_page_cost = 1.1"))
 
 
 def _ratio(part: Any, whole: Any) -> ColumnElement[float]:
@@ -169,27 +175,46 @@ def handover_reasons(f: Filters, limit: int = 10) -> list[dict[str, Any]]:
     return _rows(_where(stmt, f))
 
 
-def median_hours(f: Filters, sets: Sets, until: str) -> list[list[dict[str, Any]]]:
-    """Median hours from contact to `first_response_at` or `resolved_at`, over contacts with an SLA."""
-    later = getattr(Case, until)
+TIMES = {"first_response": "first_response_at", "resolution": "resolved_at"}
+
+
+def medians(f: Filters, sets: Sets) -> dict[str, list[list[dict[str, Any]]]]:
+    """Median hours from contact to first response and to resolution, over contacts with an SLA.
+
+    Both measures in one statement (one read of the window): measure -> one list per grouping
+    in `sets` of rows with the grouping's dimensions, `median` and `n`. A period with no timed
+    contact for a measure has no row there; the totals always have one.
+    """
     fine = _fine(sets)
-    value = sql.seconds_between(_dialect(), later, Case.created_at) / 3600.0
-    timed = _where(select(*_dims(f, fine), value.label("value"))
-                   .where(Case.sla_due_at.is_not(None), later.is_not(None)), f).cte("timed")
+    hours = {name: sql.seconds_between(_dialect(), getattr(Case, column), Case.created_at) / 3600.0
+             for name, column in TIMES.items()}
+    timed = _where(select(*_dims(f, fine), *[value.label(name) for name, value in hours.items()])
+                   .where(Case.sla_due_at.is_not(None),
+                          or_(*[getattr(Case, column).is_not(None) for column in TIMES.values()])), f).cte("timed")
     parts = []
     for index, dims in enumerate(sets):
-        med = sql.median(_dialect(), timed, list(dims)).subquery()
+        med = sql.medians(_dialect(), timed, list(dims), list(TIMES)).subquery()
         cols = [med.c[d] if d in dims else cast(null(), String).label(d) for d in fine]
-        parts.append(select(literal(index, Integer).label("grouping_set"), *cols, med.c.median, med.c.n))
+        parts.append(select(literal(index, Integer).label("grouping_set"), *cols,
+                            *[med.c[f"{name}_{figure}"] for name in TIMES for figure in ("median", "n")]))
     union = union_all(*parts).subquery("sets")
-    out: list[list[dict[str, Any]]] = [[] for _ in sets]
+    out: dict[str, list[list[dict[str, Any]]]] = {name: [[] for _ in sets] for name in TIMES}
     for row in _rows(select(union).order_by(union.c.grouping_set, *[union.c[d] for d in fine])):
         index = row.pop("grouping_set")
-        out[index].append({k: v for k, v in row.items() if k in sets[index] or k not in fine})
-    for index, dims in enumerate(sets):
-        if not dims and not out[index]:
-            out[index].append({"median": None, "n": 0})
+        dims = {k: v for k, v in row.items() if k in sets[index]}
+        for name in TIMES:
+            if row[f"{name}_n"] or not sets[index]:
+                out[name][index].append({**dims, "median": row[f"{name}_median"], "n": row[f"{name}_n"]})
+    for name in TIMES:
+        for index, dims in enumerate(sets):
+            if not dims and not out[name][index]:
+                out[name][index].append({"median": None, "n": 0})
     return out
+
+
+def median_hours(f: Filters, sets: Sets, until: str) -> list[list[dict[str, Any]]]:
+    """Median hours from contact to `first_response_at` or `resolved_at` (one measure of `medians`)."""
+    return medians(f, sets)[{column: name for name, column in TIMES.items()}[until]]
 
 
 def service_figures(f: Filters) -> dict[str, Any]:
@@ -200,35 +225,24 @@ def service_figures(f: Filters) -> dict[str, Any]:
     deadline; breached when later, or when still unanswered after it; pending when unanswered
     and the deadline has not passed (left out of the rate).
 
-    Repeats (failure demand): a contact by a citizen about a service they contacted us about
-    in the 7 days before (inclusive). LAG over the window widened by 7 days finds the previous
-    contact by the same citizen about the same service (ties broken by id); it may fall before
-    the window and be any council's or channel's. Scope and filters apply to the repeat itself.
+    Repeats (failure demand): contacts by a citizen about a service they contacted us about in
+    the 7 days before (inclusive), whichever council or channel, possibly before the window.
+    Each case carries that as `repeat_contact`, kept right as cases change (hub.cases.repeats),
+    so the window is read once with no sort. Scope and filters apply to the repeat itself.
     """
-    previous = func.lag(Case.created_at).over(partition_by=(Case.citizen_id, Case.service_code),
-                                              order_by=(Case.created_at, Case.id))
-    seen = select(Case.created_at, Case.authority_code, Case.channel, Case.service_code, Case.workflow,
-                  Case.citizen_id, Case.disposition, Case.self_served, Case.sla_due_at, Case.first_response_at,
-                  Case.resolved_at, previous.label("previous_at")).where(
-        Case.created_at >= f.start - dt.timedelta(days=REPEAT_DAYS), Case.created_at < f.end)
-    if f.service:
-        seen = seen.where(Case.service_code == f.service)
-    c = seen.subquery("seen").c
     now = literal(f.now or utcnow(), Case.sla_due_at.type)
-    answered = func.coalesce(c.first_response_at, c.resolved_at)
-    has_sla = c.sla_due_at.is_not(None)
-    repeat = and_(c.citizen_id.is_not(None), c.service_code.is_not(None), c.previous_at.is_not(None),
-                  c.previous_at >= sql.days_before(_dialect(), c.created_at, REPEAT_DAYS))
+    answered = func.coalesce(Case.first_response_at, Case.resolved_at)
+    has_sla = Case.sla_due_at.is_not(None)
     fine = ["period", "service", "workflow"]
-    dims = _dims(f, fine, c)
+    dims = _dims(f, fine)
     grouped = _where(select(
-        *dims, func.count().label("contacts"), _ones(c.self_served).label("self_served"),
-        *[_ones(c.disposition == d).label(d) for d in DISPOSITION_COUNTS],
-        _ones(c.disposition.in_(HANDOVER)).label("handed_over"), _ones(has_sla).label("with_sla"),
-        _ones(and_(has_sla, answered <= c.sla_due_at)).label("met"),
-        _ones(and_(has_sla, or_(answered > c.sla_due_at, and_(answered.is_(None), c.sla_due_at < now)))).label("breached"),
-        _ones(repeat).label("repeats"),
-    ), f, c)
+        *dims, func.count().label("contacts"), _ones(Case.self_served).label("self_served"),
+        *[_ones(Case.disposition == d).label(d) for d in DISPOSITION_COUNTS],
+        _ones(Case.disposition.in_(HANDOVER)).label("handed_over"), _ones(has_sla).label("with_sla"),
+        _ones(and_(has_sla, answered <= Case.sla_due_at)).label("met"),
+        _ones(and_(has_sla, or_(answered > Case.sla_due_at, and_(answered.is_(None), Case.sla_due_at < now)))).label("breached"),
+        _ones(Case.repeat_contact).label("repeats"),
+    ), f)
     fine_cte = grouped.group_by(*dims).cte("fine")
     sums = ("contacts", "self_served", *DISPOSITION_COUNTS, "handed_over", "with_sla", "met", "breached", "repeats")
     workflows, by_period, total = _summed(fine_cte, fine, [("service", "workflow"), ("period",), ()], sums, {

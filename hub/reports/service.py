@@ -147,8 +147,9 @@ def service_performance(f: Filters) -> dict[str, Any]:
     figures = queries.service_figures(f)
     workflows, by_period = figures["workflows"], _labelled(figures["by_period"], f.period)
     sets = [("period",), ()]
-    first_response, first_response_total = queries.median_hours(f, sets, "first_response_at")
-    resolution, resolution_total = queries.median_hours(f, sets, "resolved_at")
+    times = queries.medians(f, sets)
+    first_response, first_response_total = times["first_response"]
+    resolution, resolution_total = times["resolution"]
     _labelled(first_response, f.period)
     _labelled(resolution, f.period)
     sla = [r for r in by_period if r["with_sla"]]

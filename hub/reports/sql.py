@@ -2,7 +2,7 @@
 
 Reports bucket contacts by the partnership's *local* date (a contact at 00:30 on a summer
 Monday in London belongs to that Monday, not to Sunday in UTC): see `period_of`.
-Durations, date arithmetic and medians differ by dialect and are written per dialect below.
+Durations and medians differ by dialect and are written per dialect below.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, Interval, String, and_, case, cast, func, literal, select
+from sqlalchemy import Float, String, and_, case, cast, func, literal, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from hub.db import UTCDateTime
@@ -58,32 +58,36 @@ def seconds_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[flo
     return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0)
 
 
-def days_before(dialect: str, column: Any, days: int) -> ColumnElement[Any]:
-    """`column` minus whole days, comparable with stored values (index-friendly on the other side)."""
-    if dialect == "postgresql":
-        return column - literal(dt.timedelta(days=days), Interval())
-    # Stored SQLite values are 'YYYY-MM-DD HH:MM:SS.ffffff'; %f keeps the fraction, so ordering holds.
-    return func.strftime("%Y-%m-%d %H:%M:%f", column, f"-{days} days")
+def medians(dialect: str, source: Any, groups: list[str], values: list[str]) -> Any:
+    """SELECT groups..., and for each value column v: v_median, v_n, over rows of `source`.
 
-
-def median(dialect: str, source: Any, groups: list[str]) -> Any:
-    """SELECT groups..., median(value), n over rows of `source` (a subquery with a `value` column).
-
+    One pass for several measures: NULLs are left out of each measure's median and count.
     PostgreSQL has percentile_cont; SQLite has no median, so the middle row (or the mean of the
-    two middle rows) is picked with window functions: the same interpolated median.
+    two middle rows) of each measure is picked with window functions: the same interpolated
+    median. A group with no value for a measure has median NULL and n 0 there.
     """
-    value_col = source.c.value
     group_cols = [source.c[g] for g in groups]
     if dialect == "postgresql":
-        med = func.percentile_cont(0.5).within_group(value_col)
-        return select(*group_cols, med.label("median"), func.count(value_col).label("n")).group_by(*group_cols)
-    ranked = select(
-        *group_cols, value_col,
-        func.row_number().over(partition_by=group_cols or None, order_by=value_col).label("rn"),
-        func.count().over(partition_by=group_cols or None).label("cnt"),
-    ).where(value_col.is_not(None)).subquery("ranked")
-    rn, cnt = ranked.c.rn, ranked.c.cnt
-    middle = and_(rn >= (cnt + 1) // 2, rn <= (cnt + 2) // 2)
-    rgroups = [ranked.c[g] for g in groups]
-    return (select(*rgroups, func.avg(ranked.c.value).label("median"), func.max(cnt).label("n"))
-            .where(middle).group_by(*rgroups))
+        figures = []
+        for v in values:
+            figures += [func.percentile_cont(0.5).within_group(source.c[v]).label(f"{v}_median"),
+                        func.count(source.c[v]).label(f"{v}_n")]
+        return select(*group_cols, *figures).group_by(*group_cols)
+    # Every group that has a value for any measure; the totals are one row even with none.
+    base = (select(*group_cols).distinct() if groups else select(literal(1).label("one"))).subquery("groups")
+    stmt: Any = base
+    figures = []
+    for v in values:
+        value_col = source.c[v]
+        ranked = select(
+            *group_cols, value_col.label("value"),
+            func.row_number().over(partition_by=group_cols or None, order_by=value_col).label("rn"),
+            func.count().over(partition_by=group_cols or None).label("cnt"),
+        ).where(value_col.is_not(None)).subquery(f"ranked_{v}")
+        rn, cnt = ranked.c.rn, ranked.c.cnt
+        rgroups = [ranked.c[g] for g in groups]
+        med = (select(*rgroups, func.avg(ranked.c.value).label("median"), func.max(cnt).label("n"))
+               .where(and_(rn >= (cnt + 1) // 2, rn <= (cnt + 2) // 2)).group_by(*rgroups).subquery(f"median_{v}"))
+        stmt = stmt.outerjoin(med, and_(true(), *[med.c[g] == base.c[g] for g in groups]))
+        figures += [med.c.median.label(f"{v}_median"), func.coalesce(med.c.n, 0).label(f"{v}_n")]
+    return select(*[base.c[g] for g in groups], *figures).select_from(stmt)
