@@ -39,6 +39,7 @@ def test_staff_views_refuse_anonymous_users(app, client):
             assert "/adviser/sign-in" in response.headers["Location"]
         checked.append(rule.rule)
     assert any(r.startswith("/adviser/cases/<id:case_id>") for r in checked)
+    assert "/adviser/cases/<id:case_id>/attachments/<source>/<id:attachment_id>" in checked
     assert len(checked) >= 20
 
 
