@@ -6,6 +6,7 @@ pytest_plugins = [
     "fixtures.redis",
     "fixtures.staff",
     "fixtures.adviser",
+    "fixtures.attachments",
     "fixtures.triage",
     "fixtures.twilio_stub",
     "fixtures.browser",

@@ -36,9 +36,22 @@ def add_attachment(**values: Any) -> EmailAttachment:
     return row
 
 
-def attachments_for_case(case_id: int) -> list[EmailAttachment]:
-    return list(session.scalars(select(EmailAttachment).where(EmailAttachment.case_id == case_id)
-                                .order_by(EmailAttachment.id)))
+# Everything about a file but its bytes: a case page lists up to ten 5 MB files per email.
+_LISTED = (EmailAttachment.id, EmailAttachment.filename, EmailAttachment.content_type, EmailAttachment.size,
+           EmailAttachment.refused_reason, InboundEmail.hub_message_id)
+
+
+def attachments_for_case(case_id: int) -> list[Any]:
+    """The case's files (without bytes) with the case message each came with, oldest first."""
+    return list(session.execute(select(*_LISTED).join(InboundEmail, EmailAttachment.inbound_email_id == InboundEmail.id)
+                                .where(EmailAttachment.case_id == case_id).order_by(EmailAttachment.id)))
+
+
+def attachment_of_case(case_id: int, attachment_id: int) -> Any | None:
+    """One file with its bytes, only if it belongs to this case (the caller has checked the case's council)."""
+    return session.execute(select(*_LISTED, EmailAttachment.data)
+                           .join(InboundEmail, EmailAttachment.inbound_email_id == InboundEmail.id)
+                           .where(EmailAttachment.id == attachment_id, EmailAttachment.case_id == case_id)).first()
 
 
 def outbound_email(provider_id: str) -> Message | None:

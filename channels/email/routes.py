@@ -53,12 +53,16 @@ def inbound() -> ResponseReturnValue:
 
 
 def init_app(app: Flask) -> None:
-    """Webhook route, the `hub email …` commands, and the SMTP sender when SMTP is configured."""
+    """Webhook route, the `hub email …` commands, the SMTP sender when SMTP is configured, and
+    the source of emailed files for the adviser workspace."""
+    from channels.email.attachments import SOURCE, EmailAttachments
     from channels.email.cli import email_group
     from channels.email.outbound import send
+    from hub.adviser.attachments import register_source
     from hub.messaging.service import register_sender
 
     app.register_blueprint(bp)
+    register_source(app, SOURCE, EmailAttachments())
     csrf = app.extensions.get("csrf")
     if csrf is not None:  # a mail provider cannot send a CSRF token; the bearer token is the check
         csrf.exempt(bp)

@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_temp
 from flask_login import current_user
 
 from hub.adviser import forms, service
+from hub.adviser.downloads import file_response
 from hub.adviser.service import ActionRefused, QueueFilter
 from hub.auth.access import current_scope, staff_required
 from hub.web import parse_id
@@ -150,7 +151,16 @@ def case(case_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/cases/<id:case_id>/messages")
 @staff_required()
 def case_messages(case_id: int):  # type: ignore[no-untyped-def]
-    return render_template("adviser/_thread.html", thread=service.case_messages(_actor(), case_id), users={})
+    thread, files = service.case_messages(_actor(), case_id)
+    return render_template("adviser/_thread.html", thread=thread, users={}, attachments=files, case_id=case_id)
+
+
+@bp.get("/cases/<id:case_id>/attachments/<source>/<id:attachment_id>")
+@staff_required()
+def attachment(case_id: int, source: str, attachment_id: int):  # type: ignore[no-untyped-def]
+    """A file the citizen sent, always as a download (see hub/adviser/downloads.py)."""
+    found = service.download_attachment(_actor(), case_id, source, attachment_id)
+    return file_response(found.info.filename, found.info.content_type, found.data)
 
 
 def _action(name: str, form_class: type, act: Callable[[Any], Any], case_id: int, done: str) -> Any:

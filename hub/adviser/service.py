@@ -14,7 +14,7 @@ from typing import Any
 
 from werkzeug.exceptions import NotFound
 
-from hub.adviser import queries
+from hub.adviser import attachments, queries
 from hub.adviser.canned import canned_replies
 from hub.auth.access import Scope
 from hub.cases import queries as cases
@@ -66,6 +66,8 @@ class CasePage:
     canned: dict[str, str]
     staff: list[Any] = field(default_factory=list)
     users: dict[int, Any] = field(default_factory=dict)
+    # The files that came with each message, by message id (None: message not known).
+    attachments: dict[int | None, list[attachments.AttachmentInfo]] = field(default_factory=dict)
 
 
 def _case(actor: Actor, case_id: int, *, lock: bool = False) -> Case:
@@ -132,14 +134,35 @@ def view_case(actor: Actor, case_id: int) -> CasePage:
                     other_cases=list(queries.other_cases(case)), sla=sla_clock(case),
                     canned=canned_replies(case.service_code),
                     staff=list(queries.staff_of(case.authority_code)) if case.authority_code else [],
-                    users=queries.users_by_id(ids))
+                    users=queries.users_by_id(ids), attachments=attachments.by_message(attachments.for_case(case.id)))
 
 
-def case_messages(actor: Actor, case_id: int) -> list[Any]:
-    """The thread alone (for the partial refresh); also audited, as it shows personal data."""
+def case_messages(actor: Actor, case_id: int) -> tuple[list[Any], dict[int | None, list[Any]]]:
+    """The thread and its files' names (for the partial refresh); audited, as it shows personal data."""
     case = _case(actor, case_id)
     _audit(actor, case, "view_messages")
-    return list(queries.thread(case))
+    return list(queries.thread(case)), attachments.by_message(attachments.for_case(case.id))
+
+
+def download_attachment(actor: Actor, case_id: int, source: str, attachment_id: int) -> attachments.StoredFile:
+    """A citizen's file, for an adviser of the case's council; the download is audited.
+
+    The case is found inside the adviser's councils first (the same check as every case
+    URL), then the file only among that case's own files: another council's case, a file of
+    another case, a refused file or an unknown id are all the same 404.
+    """
+    case = _case(actor, case_id)
+    found = attachments.find(case.id, source, attachment_id)
+    if found is None:
+        log.info("attachment refused", extra={"case": case.reference, "user": actor.user_id,
+                                              "reason": "not a kept file of this case"})
+        raise CaseNotFound()
+    # The audit row has no column for the file: its source and id go in the action
+    # ("download_attachment:email:42"; source names of at most 9 letters keep it within 40).
+    _audit(actor, case, f"download_attachment:{found.info.source}:{found.info.id}")
+    log.info("attachment downloaded", extra={"case": case.reference, "user": actor.user_id,
+                                             "attachment": f"{found.info.source}:{found.info.id}"})
+    return found
 
 
 # -- actions ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 import pytest
 from werkzeug.exceptions import NotFound
 
+from fixtures.urls import sample_url
 from hub.auth.access import ACCESS_ATTR, Scope, scope_for
 
 
@@ -14,21 +15,6 @@ def test_every_view_declares_its_access(app):
         if getattr(view, ACCESS_ATTR, None) is None:
             unmarked.append(f"{rule.rule} -> {rule.endpoint}")
     assert unmarked == []
-
-
-SAMPLE_ARGUMENTS = {"IntegerConverter": 1, "IdConverter": 1, "FloatConverter": 1.0, "UUIDConverter": "00000000-0000-0000-0000-000000000000"}
-
-
-def _sample_url(rule):
-    """A concrete URL for a rule, arguments filled with sample values of the right type."""
-    values = {}
-    for name in rule.arguments:
-        converter = rule._converters[name]
-        if hasattr(converter, "items"):  # any(a, b): the first choice
-            values[name] = sorted(converter.items)[0]
-        else:
-            values[name] = SAMPLE_ARGUMENTS.get(type(converter).__name__, "x")
-    return rule.build(values)[1] if values else rule.rule
 
 
 def _staff_rules(app):
@@ -46,13 +32,14 @@ def test_staff_views_refuse_anonymous_users(app, client):
     token = csrf_token(client, "/adviser/sign-in")
     checked = []
     for rule, method, _ in _staff_rules(app):
-        url = _sample_url(rule)
+        url = sample_url(rule)
         response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
         assert response.status_code in (302, 401), (method, url, response.status_code)
         if response.status_code == 302:
             assert "/adviser/sign-in" in response.headers["Location"]
         checked.append(rule.rule)
     assert any(r.startswith("/adviser/cases/<id:case_id>") for r in checked)
+    assert "/adviser/cases/<id:case_id>/attachments/<source>/<id:attachment_id>" in checked
     assert len(checked) >= 20
 
 
@@ -65,7 +52,7 @@ def test_admin_views_refuse_advisers(app, adviser_client):
     for rule, method, access in _staff_rules(app):
         if access != "staff:admin":
             continue
-        response = client.open(_sample_url(rule), method=method, data={"csrf_token": token})
+        response = client.open(sample_url(rule), method=method, data={"csrf_token": token})
         assert response.status_code == 403, rule.rule
         checked += 1
     assert checked >= 4

@@ -1,6 +1,7 @@
 """Another council's case is a 404 on every adviser URL, and nothing about it changes."""
 from sqlalchemy import func, select
 
+from fixtures.urls import sample_url
 from hub.cases.models import Case, CaseEvent, Message
 from hub.db import get_session
 
@@ -15,10 +16,12 @@ def _case_urls(app):
                 yield rule, method
 
 
-def test_every_case_url_answers_404_for_another_councils_case(app, adviser_client, make_case):
+def test_every_case_url_answers_404_for_another_councils_case(app, adviser_client, make_case, email_files):
     from fixtures.staff import csrf_token
 
     foreign = make_case("MHDC", postcode="WR14 3AB")
+    # A file that really exists on the foreign case: its download URL must be a 404 too.
+    [foreign_file] = email_files(foreign, [("letter.pdf", "application/pdf", b"%PDF-1.4 foreign")]).values()
     client, _ = adviser_client("d@example.org", ("WCITY", "WCC"))
     token = csrf_token(client, "/adviser/")
     sess = get_session()
@@ -33,14 +36,16 @@ def test_every_case_url_answers_404_for_another_councils_case(app, adviser_clien
     before = snapshot()
     checked = []
     for rule, method in _case_urls(app):
-        url = rule.rule.replace("<int:case_id>", str(foreign.id))
+        url = sample_url(rule, case_id=foreign.id, source="email", attachment_id=foreign_file.id)
+        assert f"/cases/{foreign.id}" in url, url
         data = {**FORM_DATA, "csrf_token": token} if method == "POST" else None
         response = client.open(url, method=method, data=data)
         assert response.status_code == 404, (method, url, response.status_code)
         assert foreign.reference not in response.get_data(as_text=True)
         checked.append((method, rule.endpoint))
     assert len(checked) >= 12
-    assert {"adviser.case", "adviser.case_messages", "adviser.reply", "adviser.transfer"} <= {e for _, e in checked}
+    assert {"adviser.case", "adviser.case_messages", "adviser.reply", "adviser.transfer",
+            "adviser.attachment"} <= {e for _, e in checked}
     assert snapshot() == before
     # and an id that does not exist at all answers the same
     assert client.get("/adviser/cases/987654").status_code == 404
