@@ -37,7 +37,8 @@ _CHILD = (r"child|children|kid|kids|baby|babies|toddler|little (?:boy|girl|one|o
           r"teenager|teenage|pupil|infant|newborn|i am 1[0-7]|[0-9]+ year old|aged 1?[0-9]")
 _CHILD_RISK = (r"left alone|home alone|unsupervised|on (?:their|his|her) own|alone|hungry|starving|not fed|"
                r"never fed|no food|very thin|dirty|filthy|neglect\w*|bruis\w*|burns|marks on|screaming|"
-               r"crying for hours|slap\w*|smack\w*|locked (?:in|out)|locks (?:him|her|me) out|out at all hours|"
+               r"crying (?:\w+ ){0,4}for hours|left (?:\w+ ){0,5}for hours|"
+               r"(?:parents|mum|dad|mother|father) (?:are |is |were |was )?(?:out|down|at) (?:at )?the pub|slap\w*|smack\w*|locked (?:in|out)|locks (?:him|her|me) out|out at all hours|"
                r"out on the street|in the cold|freezing|must not tell|mustnt tell|not allowed to tell|"
                r"scared to go home|older men|cars with|groom\w*|exploit\w*|never at school|not at school")
 _VULNERABLE = (r"elderly|frail|vulnerable|disabled|disabilities|disability|dementia|alzheimers|"
@@ -55,7 +56,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compile(rx)
      r"\b(?:end(?:ing)? (?:it all|it|things|my life|everything)|kill(?:ing)? (?:myself|himself|herself|themselves)|"
      r"(?:hang|hanging|harm|harming|hurt|hurting|cut|cutting|cuts) (?:myself|himself|herself|themselves)|"
      r"take (?:all )?(?:my|the|these|those) (?:pills|tablets)|taking all (?:my|the) (?:pills|tablets)|"
-     r"(?:pills|tablets) ready|overdos\w*|(?:want|wanna|going|gonna) (?:to )?(?:die|disappear)|"
+     r"(?:pills|tablets) ready|overdos\w*|(?:saving|saved|stockpil\w*|hoard\w*) (?:up )?(?:all )?(?:my |the |some )?"
+     r"(?:pills|tablets|meds|medication|painkillers)|(?:want|wanna|going|gonna) (?:to )?(?:die|disappear)|"
      r"better off (?:dead|without me|if i (?:was|were) not (?:around|here|alive))|no (?:point|reason) (?:in |to )?(?:living|live|anything|going on)|"
      r"(?:do not|dont|don't) (?:want|wanna) to (?:be here|live|wake up|be alive)|point of living|"
      r"can not go on|not worth living|jump\w* (?:off|in front)|suicid\w*|self harm\w*)\b"),

@@ -4,6 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from hub.triage.safeguarding import paraphrase
+from hub.triage.text import normalise
+
 HELDOUT = Path(__file__).resolve().parents[1] / "data" / "triage_heldout.jsonl"
 
 
@@ -93,13 +96,28 @@ def test_safeguarding_in_any_topic_wins_over_a_self_service_answer(decide):
     assert decision.safeguarding and decision.authority == "WCC"
 
 
-def test_safeguarding_recall_on_the_held_out_set_is_one(decide):
-    rows = [json.loads(line) for line in HELDOUT.read_text().splitlines() if line.strip()]
+@pytest.mark.parametrize("held_out", [HELDOUT, HELDOUT.with_name("triage_heldout_v2.jsonl")], ids=["v1", "v2"])
+def test_safeguarding_recall_on_the_held_out_sets_is_one(decide, held_out):
+    rows = [json.loads(line) for line in held_out.read_text().splitlines() if line.strip()]
     at_risk = [row for row in rows if row["safeguarding"]]
     assert len(at_risk) >= 30
     missed = [row["id"] for row in at_risk
               if not decide(row["text"], row["channel"], row["postcode"]).safeguarding]
     assert missed == []
+
+
+@pytest.mark.parametrize(("text", "concern"), [
+    ("cant cope. been saving up my pills", "self-harm"),
+    ("i have been stockpiling my tablets for weeks", "self-harm"),
+    ("the baby upstairs is left crying in its cot for hours while the parents are out at the pub", "a child"),
+    ("two little kids left in a car for hours in the car park", "a child"),
+    ("saving up for a new bin", None),
+    ("the library was left open for hours", None),
+])
+def test_paraphrase_patterns_alone(text, concern):
+    """The patterns are one of three independent checks: each must hold without the model."""
+    found = paraphrase(normalise(text))
+    assert (found is None) if concern is None else (found is not None and concern in found), found
 
 
 def test_ordinary_requests_are_not_safeguarding(decide):
