@@ -126,14 +126,24 @@ class ServiceClassifier:
                               next(c for c in clear if c[0] != main[0]))
         if len(clear) == 1 and clear[0][1] > confidence:
             return Prediction(clear[0][0], clear[0][1], ranked, None)
+        if confidence < UNKNOWN_WORDS_CONFIDENCE and not self._known_words(norm):
+            # Not one word the models have seen ("qwerty zxcvb"): letter fragments alone are
+            # not evidence enough for a middling guess ("potholl!!" is still clear).
+            return Prediction(None, confidence, ranked, None)
         also = next((c for c in clear if c[0] != best), None)
         return Prediction(best, confidence, ranked, also)
+
+    def _known_words(self, norm: str) -> bool:
+        words = dict(self.vectoriser.union.transformer_list)["words"]
+        return bool(words.transform([norm]).nnz)
 
 
 # LinearSVC trains in a tenth of the time of a logistic regression here; its margins become
 # probabilities by a softmax at this temperature (chosen by cross-validation on the training set).
 C = 0.5
 TEMPERATURE = 4.0
+# With no word the models know, a guess must be at least this confident to count.
+UNKNOWN_WORDS_CONFIDENCE = 0.5
 # A clause must be this clear about another service before it counts as a second topic.
 SECOND_TOPIC_CONFIDENCE = 0.55
 
