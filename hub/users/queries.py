@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from hub.db import get_engine, session, utcnow
 from hub.partnership.models import Authority
-from hub.users.models import Membership, User
+from hub.users.models import Membership, SignInFailure, User
 
 
 def get_by_email(email: str) -> User | None:
@@ -80,3 +80,17 @@ def record_failed_sign_in(user_id: int, *, lock_after: int, lock_for: dt.timedel
                                 .returning(User.failed_sign_ins)).scalar_one()
         if failures >= lock_after:
             conn.execute(update(User).where(User.id == user_id).values(locked_until=now + lock_for))
+
+
+def address_failures(ip: str, *, since: dt.datetime, cap: int) -> int:
+    """Failed sign-ins from this address since `since`, counted up to `cap` (one index range scan)."""
+    recent = select(SignInFailure.id).where(SignInFailure.ip == ip[:45], SignInFailure.at >= since).limit(cap).subquery()
+    return session.scalar(select(func.count()).select_from(recent)) or 0
+
+
+def record_address_failure(ip: str, *, forget_before: dt.datetime) -> None:
+    """Count a failure from this address, and prune failures older than the window, in their own
+    committed transaction (like record_failed_sign_in: the failed request rolls back)."""
+    with get_engine().begin() as conn:
+        conn.execute(delete(SignInFailure).where(SignInFailure.at < forget_before))
+        conn.execute(insert(SignInFailure).values(ip=ip[:45], at=utcnow()))
