@@ -4,10 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from hub.db import get_engine, session, utcnow
 from hub.partnership.models import Authority
 from hub.users.models import Membership, SignInFailure, User
+
+
+class EmailClaimed(Exception):
+    """Another transaction created an account with this email between our check and our insert."""
 
 
 def get_by_email(email: str) -> User | None:
@@ -25,6 +30,26 @@ def known_authorities(codes: list[str]) -> set[str]:
 def save(user: User) -> User:
     session.add(user)
     session.flush()
+    return user
+
+
+def insert_new(user: User) -> User:
+    """Insert a new account; EmailClaimed if a concurrent creation won the unique email.
+
+    The insert must be its unit of work's first write: losing the race rolls the whole unit
+    back (no savepoint: on SQLite a savepoint that opens the unit is its outermost transaction,
+    see channels/email/queries.add_inbound). Any other integrity error is a real failure.
+    """
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        # The rival's row is committed by now: PostgreSQL only reports the violation once the
+        # other transaction commits, and SQLite writers take turns.
+        if get_by_email(user.email) is None:
+            raise
+        raise EmailClaimed(user.email) from None
     return user
 
 

@@ -41,6 +41,8 @@ def new():  # type: ignore[no-untyped-def]
             user = service.create_user(form.email.data or "", form.password.data or "", form.role.data,
                                        list(form.authorities.data or []), name=form.name.data or "",
                                        active=bool(form.active.data), by=_by())
+        except service.EmailTaken as exc:
+            form.email.errors.append(str(exc))
         except service.UserError as exc:
             error = str(exc)
         else:

@@ -19,6 +19,13 @@ class UserError(ValueError):
     pass
 
 
+class EmailTaken(UserError):
+    """The email already has an account (shown against the form's email field)."""
+
+    def __init__(self) -> None:
+        super().__init__("An account with this email already exists: edit that person instead")
+
+
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
@@ -95,15 +102,22 @@ def create_user(email: str, password: str, role: str, authorities: list[str], *,
     """A new account from the admin screen; an email that already has one is refused.
 
     Adding must never take over an existing account (its password, role and councils):
-    that is what editing the person is for, and editing cannot set a password.
+    that is what editing the person is for, and editing cannot set a password. Two admins
+    adding the same email at the same moment both pass the check; the database's unique
+    email decides, and the loser gets the same refusal instead of an error page.
     """
     email = _checked(email, password, role, authorities)
     if queries.get_by_email(email) is not None:
         log.warning("account creation refused", extra={"reason": "email already has an account", "by": by.user_id})
-        raise UserError(f"{email} already has an account: edit that person instead")
+        raise EmailTaken()
     user = User(email=email, role=role, password_hash=hash_password(password), active=active,
                 name=name.strip() or email.split("@")[0])
-    queries.save(user)
+    try:
+        queries.insert_new(user)
+    except queries.EmailClaimed:
+        log.warning("account creation refused", extra={"reason": "email taken by a concurrent creation",
+                                                       "by": by.user_id})
+        raise EmailTaken() from None
     queries.set_memberships(user, authorities)
     record(by, "create_user", user.id, {"email": email, **_state(user)})
     log.info("account created", extra={"user": user.id, "role": role, "by": by.user_id})

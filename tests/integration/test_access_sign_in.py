@@ -146,7 +146,7 @@ def test_adding_a_person_never_takes_over_an_existing_account(app, adviser_clien
             "csrf_token": token, "email": email, "password": "another-password-123", "role": "adviser",
             "authorities": ["WCITY"], "active": "y"})
         assert response.status_code == 400
-        assert "already has an account" in response.get_data(as_text=True)
+        assert "An account with this email already exists" in response.get_data(as_text=True)
     get_session().expire_all()
     kept = get_by_email("manager.wcc@example.org")
     assert (kept.role, kept.authority_codes, kept.password_hash) == ("manager", {"WCC"}, old_hash)
