@@ -12,8 +12,8 @@ web process's memory (decision 0019), losing at most fifteen minutes of counts a
 upgrade. `(ip, at)` serves the brake's one counting query, `at` the pruning of expired rows.
 Downgrade drops the table and the two columns with their index and foreign key.
 
-Revision ID: 0006a
-Revises: 0005c
+Revision ID: 0007a
+Revises: 0006r
 Create Date: 2026-12-01 10:00:00
 """
 from alembic import op
@@ -21,8 +21,8 @@ import sqlalchemy as sa
 import hub.db
 
 
-revision = '0006a'
-down_revision = '0005c'
+revision = '0007a'
+down_revision = '0006r'
 branch_labels = None
 depends_on = None
 
