@@ -9,7 +9,7 @@ from hub.citizens.models import Citizen  # noqa: F401
 from hub.db import Base
 from hub.jobs.models import OutboxJob  # noqa: F401
 from hub.partnership.models import Authority, ContactCost, Partnership, PostcodeSector, Service  # noqa: F401
-from hub.users.models import Membership, User  # noqa: F401
+from hub.users.models import Membership, SignInFailure, User  # noqa: F401
 
 # Channels may keep tables of their own; imported by name so the core never depends on them.
 for _name in ("channels.email.models",):

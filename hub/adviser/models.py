@@ -1,14 +1,18 @@
 """What the adviser workspace stores besides cases: who looked at whose data, and council policy.
 
 The audit log answers a council's data-protection question "who has seen this resident's
-case?"; rows are only ever added. Council policy holds settings an admin sets per council,
+case?", and the security question "who gave this person access, and when?" (admin changes to
+staff accounts: `target_user_id` and `detail`, never a password or second-factor secret);
+rows are only ever added. Council policy holds settings an admin sets per council,
 such as requiring a second sign-in factor for its staff.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, text
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.cases.models import Case
@@ -17,7 +21,8 @@ from hub.db import Base, utcnow
 
 class AuditLog(Base):
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_case", "case_id", "at"),)
+    __table_args__ = (Index("ix_audit_log_case", "case_id", "at"),
+                      Index("ix_audit_log_target_user", "target_user_id", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
@@ -25,6 +30,9 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(40))  # "view_case", "reply", "transfer", ...
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     ip: Mapped[str | None] = mapped_column(String(45))
+    # The staff account an admin change was made to, and what changed (old and new values).
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class CouncilPolicy(Base):

@@ -181,9 +181,22 @@ def last_event(case: Case, kind: str) -> CaseEvent | None:
                            .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()).limit(1)).first()
 
 
-def record_audit(*, user_id: int | None, case_id: int | None, action: str, ip: str | None) -> None:
-    session.add(AuditLog(user_id=user_id, case_id=case_id, action=action, ip=(ip or "")[:45] or None))
+def record_audit(*, user_id: int | None, case_id: int | None, action: str, ip: str | None,
+                 target_user_id: int | None = None, detail: dict[str, Any] | None = None) -> None:
+    """Add one audit row in the caller's unit of work, so it commits or rolls back with the action.
+
+    The one writer of `audit_log`: advisers' case actions, and admins' changes to staff
+    accounts (`target_user_id`, `detail`; callers never put a password or secret in `detail`).
+    """
+    session.add(AuditLog(user_id=user_id, case_id=case_id, action=action, ip=(ip or "")[:45] or None,
+                         target_user_id=target_user_id, detail=detail))
     session.flush()
+
+
+def account_audit_rows(target_user_id: int, limit: int = 50) -> Sequence[AuditLog]:
+    """The latest admin changes to one staff account, newest first."""
+    return session.scalars(select(AuditLog).where(AuditLog.target_user_id == target_user_id)
+                           .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)).all()
 
 
 def audit_rows(case_id: int) -> Sequence[AuditLog]:

@@ -1,21 +1,20 @@
 """Signing staff in and out: passwords, lockout, rate limits, the second factor, idle expiry.
 
 Failed attempts are limited twice over: per account (in the database, so every process and
-server sees the lock) and per client address (in this process's memory: a cheap brake on
-one machine spraying many accounts; the account lock is the real protection). Both answer
-429 with the same wording, so an attacker learns nothing about which accounts exist.
+server sees the lock) and per client address (also in the database, so all web processes
+share it: a cheap brake on one machine spraying many accounts; the account lock is the real
+protection). Both answer 429 with the same wording, so an attacker learns nothing about
+which accounts exist.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 
 import pyotp
-from flask import current_app, session
+from flask import session
 from flask_login import login_user, logout_user
 
 from hub.db import utcnow
@@ -28,7 +27,7 @@ log = logging.getLogger(__name__)
 MAX_FAILURES = 5  # per account, then locked for LOCK_FOR
 LOCK_FOR = dt.timedelta(minutes=15)
 IP_MAX_FAILURES = 20  # per client address within IP_WINDOW
-IP_WINDOW = 15 * 60
+IP_WINDOW = dt.timedelta(minutes=15)
 PENDING_FOR = 5 * 60  # seconds between a right password and the one-time code
 ISSUER = "Contact hub"
 TOO_MANY = "Too many failed sign-in attempts. Wait 15 minutes and try again."
@@ -49,34 +48,17 @@ class Outcome:
     next_step: str  # "done", "code", "enrol"
 
 
-class _IpFailures:
-    """Failed attempts per client address in a sliding window (this process only)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._seen: dict[str, deque[float]] = {}
-
-    def _recent(self, ip: str, now: float) -> deque[float]:
-        stamps = self._seen.setdefault(ip, deque())
-        while stamps and stamps[0] < now - IP_WINDOW:
-            stamps.popleft()
-        return stamps
-
-    def blocked(self, ip: str) -> bool:
-        with self._lock:
-            return len(self._recent(ip, time.monotonic())) >= IP_MAX_FAILURES
-
-    def add(self, ip: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._recent(ip, now).append(now)
-            if len(self._seen) > 10_000:  # forget the quietest addresses rather than grow without end
-                for key in [k for k, v in self._seen.items() if not v][:5_000]:
-                    del self._seen[key]
+# The per-address brake is kept in the database (`sign_in_failure`), not in memory: production
+# runs several web processes, and a brake each kept alone would let an address try that many
+# times per process. The database is there in every set-up, the embedded SQLite one included,
+# where Redis is not. Checking is one counting query on the `(ip, at)` index; a failure is
+# written (and expired rows pruned) on its own connection, since the failed request rolls back.
+def _address_blocked(ip: str) -> bool:
+    return queries.address_failures(ip, since=utcnow() - IP_WINDOW, cap=IP_MAX_FAILURES) >= IP_MAX_FAILURES
 
 
-def _ip_failures() -> _IpFailures:
-    return current_app.extensions.setdefault("hub.sign_in_failures", _IpFailures())
+def _address_failed(ip: str) -> None:
+    queries.record_address_failure(ip, forget_before=utcnow() - IP_WINDOW)
 
 
 def _locked(user: User) -> bool:
@@ -84,7 +66,7 @@ def _locked(user: User) -> bool:
 
 
 def _fail(user: User | None, ip: str, reason: str) -> SignInRefused:
-    _ip_failures().add(ip)
+    _address_failed(ip)
     if user is not None:
         queries.record_failed_sign_in(user.id, lock_after=MAX_FAILURES, lock_for=LOCK_FOR)
     log.info("sign-in refused", extra={"reason": reason, "ip": ip, "user": user.id if user else None})
@@ -97,12 +79,12 @@ def needs_second_factor(user: User) -> bool:
 
 def check_password(email: str, password: str, ip: str) -> Outcome:
     """Check the password, the lock and the rate limits; raise SignInRefused (400 or 429)."""
-    if _ip_failures().blocked(ip):
+    if _address_blocked(ip):
         log.warning("sign-in refused", extra={"reason": "address rate limited", "ip": ip})
         raise SignInRefused(TOO_MANY, 429)
     user = queries.get_by_email(email.strip())
     if user is not None and _locked(user):
-        _ip_failures().add(ip)
+        _address_failed(ip)
         log.warning("sign-in refused", extra={"reason": "account locked", "user": user.id, "ip": ip})
         raise SignInRefused(TOO_MANY, 429)
     # verify_password first: it takes as long for an unknown or inactive account.
@@ -137,7 +119,7 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def check_code(code: str, ip: str) -> User:
     """Finish a two-step sign-in with the one-time code (enrolling the secret if new)."""
-    if _ip_failures().blocked(ip):
+    if _address_blocked(ip):
         raise SignInRefused(TOO_MANY, 429)
     user = pending_user()
     if user is None:

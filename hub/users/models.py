@@ -1,13 +1,14 @@
-"""Staff accounts and the councils each belongs to (the basis of every data-scoping check)."""
+"""Staff accounts and the councils each belongs to (the basis of every data-scoping check), and
+the recent failed sign-ins per client address (the brake every web process shares)."""
 from __future__ import annotations
 
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.db import Base, TimestampMixin
+from hub.db import Base, TimestampMixin, utcnow
 
 ROLES = ("adviser", "manager", "admin")
 
@@ -47,3 +48,19 @@ class Membership(Base):
     authority_code: Mapped[str] = mapped_column(ForeignKey("authority.code"), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class SignInFailure(Base):
+    """One failed sign-in from a client address, kept for the brake's window and then pruned.
+
+    In the database rather than in each process's memory, so that every web process (and
+    server) counts the same failures; `(ip, at)` makes the brake's check one index range scan,
+    `at` alone makes pruning one.
+    """
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (Index("ix_sign_in_failure_ip", "ip", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(String(45))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from hub.db import get_engine, session, utcnow
 from hub.partnership.models import Authority
-from hub.users.models import Membership, User
+from hub.users.models import Membership, SignInFailure, User
+
+
+class EmailClaimed(Exception):
+    """Another transaction created an account with this email between our check and our insert."""
 
 
 def get_by_email(email: str) -> User | None:
@@ -25,6 +30,26 @@ def known_authorities(codes: list[str]) -> set[str]:
 def save(user: User) -> User:
     session.add(user)
     session.flush()
+    return user
+
+
+def insert_new(user: User) -> User:
+    """Insert a new account; EmailClaimed if a concurrent creation won the unique email.
+
+    The insert must be its unit of work's first write: losing the race rolls the whole unit
+    back (no savepoint: on SQLite a savepoint that opens the unit is its outermost transaction,
+    see channels/email/queries.add_inbound). Any other integrity error is a real failure.
+    """
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        # The rival's row is committed by now: PostgreSQL only reports the violation once the
+        # other transaction commits, and SQLite writers take turns.
+        if get_by_email(user.email) is None:
+            raise
+        raise EmailClaimed(user.email) from None
     return user
 
 
@@ -80,3 +105,17 @@ def record_failed_sign_in(user_id: int, *, lock_after: int, lock_for: dt.timedel
                                 .returning(User.failed_sign_ins)).scalar_one()
         if failures >= lock_after:
             conn.execute(update(User).where(User.id == user_id).values(locked_until=now + lock_for))
+
+
+def address_failures(ip: str, *, since: dt.datetime, cap: int) -> int:
+    """Failed sign-ins from this address since `since`, counted up to `cap` (one index range scan)."""
+    recent = select(SignInFailure.id).where(SignInFailure.ip == ip[:45], SignInFailure.at >= since).limit(cap).subquery()
+    return session.scalar(select(func.count()).select_from(recent)) or 0
+
+
+def record_address_failure(ip: str, *, forget_before: dt.datetime) -> None:
+    """Count a failure from this address, and prune failures older than the window, in their own
+    committed transaction (like record_failed_sign_in: the failed request rolls back)."""
+    with get_engine().begin() as conn:
+        conn.execute(delete(SignInFailure).where(SignInFailure.at < forget_before))
+        conn.execute(insert(SignInFailure).values(ip=ip[:45], at=utcnow()))

@@ -3,13 +3,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from hub.auth.access import staff_required
 from hub.users import forms, service
 
 bp = Blueprint("users", __name__, url_prefix="/adviser/admin")
+
+
+def _by() -> service.ChangedBy:
+    """The signed-in admin and their address, for the audit row every change leaves."""
+    return service.ChangedBy(user_id=current_user.id, ip=request.remote_addr)
 
 
 def _council_choices() -> list:  # type: ignore[type-arg]
@@ -35,7 +40,9 @@ def new():  # type: ignore[no-untyped-def]
         try:
             user = service.create_user(form.email.data or "", form.password.data or "", form.role.data,
                                        list(form.authorities.data or []), name=form.name.data or "",
-                                       active=bool(form.active.data), created_by=current_user.id)
+                                       active=bool(form.active.data), by=_by())
+        except service.EmailTaken as exc:
+            form.email.errors.append(str(exc))
         except service.UserError as exc:
             error = str(exc)
         else:
@@ -58,14 +65,15 @@ def edit(user_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             service.update_user(user_id, role=form.role.data, authorities=list(form.authorities.data or []),
-                                active=bool(form.active.data), name=form.name.data or "")
+                                active=bool(form.active.data), name=form.name.data or "", by=_by())
         except service.UserError as exc:
             error = str(exc)
         else:
             flash(f"{user.email} updated.")
             return redirect(url_for("users.index"))
     return render_template("auth/user_form.html", form=form, error=error, user=user,
-                           reset_form=forms.ButtonForm()), (400 if form.is_submitted() else 200)
+                           reset_form=forms.ButtonForm(), history=service.account_history(user_id)), \
+        (400 if form.is_submitted() else 200)
 
 
 @bp.post("/users/<id:user_id>/reset-totp")
@@ -73,7 +81,7 @@ def edit(user_id: int):  # type: ignore[no-untyped-def]
 def reset_totp(user_id: int):  # type: ignore[no-untyped-def]
     forms.ButtonForm()
     try:
-        user = service.reset_totp(user_id)
+        user = service.reset_totp(user_id, by=_by())
     except service.UserError:
         abort(404)
     flash(f"{user.email} will set up a new authenticator at their next sign-in.")
@@ -87,7 +95,7 @@ def policies():  # type: ignore[no-untyped-def]
     form.require_totp.choices = _council_choices()
     if not form.validate_on_submit():
         abort(400)
-    service.set_policies(set(form.require_totp.data or []))
+    service.set_policies(set(form.require_totp.data or []), by=_by())
     flash("Sign-in policy saved.")
     return redirect(url_for("users.index"))
 

@@ -1,11 +1,13 @@
-"""Creating and checking staff accounts."""
+"""Creating, changing and checking staff accounts; every change leaves an audit row (hub.users.audit)."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hub.users import queries
+from hub.users.audit import COMMAND_LINE, ChangedBy, changes, history, record
 from hub.users.models import ROLES, User
 
 log = logging.getLogger(__name__)
@@ -15,6 +17,13 @@ MIN_PASSWORD = 12
 
 class UserError(ValueError):
     pass
+
+
+class EmailTaken(UserError):
+    """The email already has an account (shown against the form's email field)."""
+
+    def __init__(self) -> None:
+        super().__init__("An account with this email already exists: edit that person instead")
 
 
 def hash_password(password: str) -> str:
@@ -54,43 +63,69 @@ def _checked(email: str, password: str, role: str, authorities: list[str]) -> st
     return email
 
 
+def _state(user: User) -> dict[str, Any]:
+    """What the audit log compares before and after a change (never the password or TOTP secret)."""
+    return {"role": user.role, "councils": sorted(user.authority_codes), "active": user.active, "name": user.name}
+
+
 def add_user(email: str, password: str, role: str, authorities: list[str], *, name: str = "") -> User:
     """Add a user, or update role, councils and password of an existing one (`hub users add`).
 
     Add-or-update suits an operator at the server's shell; the admin screens use create_user.
+    The same password again keeps the stored hash, so re-running the demo seed records nothing.
     """
     email = _checked(email, password, role, authorities)
     user = queries.get_by_email(email)
-    if user is not None:
+    if user is None:
+        user = User(email=email, role=role, password_hash=hash_password(password), active=True,
+                    name=name or email.split("@")[0])
+        queries.save(user)
+        queries.set_memberships(user, authorities)
+        record(COMMAND_LINE, "create_user", user.id, {"email": email, **_state(user)})
+        return user
+    before = _state(user)
+    password_changed = not check_password_hash(user.password_hash, password)
+    if password_changed:
+        user.password_hash = hash_password(password)
         log.warning("account updated from the command line", extra={"user": user.id, "password_reset": True})
-    user = user or User(email=email, role=role, password_hash="")
-    user.role, user.password_hash = role, hash_password(password)
-    user.name = name or user.name or email.split("@")[0]
+    user.role, user.name = role, name or user.name
     queries.save(user)
     queries.set_memberships(user, authorities)
+    detail = changes(before, _state(user)) | ({"password": "reset"} if password_changed else {})
+    if detail:
+        record(COMMAND_LINE, "update_user", user.id, detail)
     return user
 
 
 def create_user(email: str, password: str, role: str, authorities: list[str], *, name: str = "",
-                active: bool = True, created_by: int | None = None) -> User:
+                active: bool = True, by: ChangedBy) -> User:
     """A new account from the admin screen; an email that already has one is refused.
 
     Adding must never take over an existing account (its password, role and councils):
-    that is what editing the person is for, and editing cannot set a password.
+    that is what editing the person is for, and editing cannot set a password. Two admins
+    adding the same email at the same moment both pass the check; the database's unique
+    email decides, and the loser gets the same refusal instead of an error page.
     """
     email = _checked(email, password, role, authorities)
     if queries.get_by_email(email) is not None:
-        log.warning("account creation refused", extra={"reason": "email already has an account", "by": created_by})
-        raise UserError(f"{email} already has an account: edit that person instead")
+        log.warning("account creation refused", extra={"reason": "email already has an account", "by": by.user_id})
+        raise EmailTaken()
     user = User(email=email, role=role, password_hash=hash_password(password), active=active,
                 name=name.strip() or email.split("@")[0])
-    queries.save(user)
+    try:
+        queries.insert_new(user)
+    except queries.EmailClaimed:
+        log.warning("account creation refused", extra={"reason": "email taken by a concurrent creation",
+                                                       "by": by.user_id})
+        raise EmailTaken() from None
     queries.set_memberships(user, authorities)
-    log.info("account created", extra={"user": user.id, "role": role, "by": created_by})
+    record(by, "create_user", user.id, {"email": email, **_state(user)})
+    log.info("account created", extra={"user": user.id, "role": role, "by": by.user_id})
     return user
 
 
-def update_user(user_id: int, *, role: str, authorities: list[str], active: bool, name: str) -> User:
+def update_user(user_id: int, *, role: str, authorities: list[str], active: bool, name: str,
+                by: ChangedBy) -> User:
     """An admin changes someone's role, councils or access; deactivating signs them out."""
     user = queries.get(user_id)
     if user is None:
@@ -102,27 +137,41 @@ def update_user(user_id: int, *, role: str, authorities: list[str], active: bool
         raise UserError(f"unknown authority: {', '.join(sorted(unknown))}")
     if not authorities:
         raise UserError("choose at least one council")
+    before = _state(user)
     user.role, user.active, user.name = role, active, name.strip() or user.name
     queries.set_memberships(user, authorities)
+    detail = changes(before, _state(user))
+    if detail:  # saving the form unchanged changes nothing, and records nothing
+        record(by, "update_user", user.id, detail)
+        log.info("account updated", extra={"user": user.id, "fields": sorted(detail), "by": by.user_id})
     return user
 
 
-def reset_totp(user_id: int) -> User:
+def reset_totp(user_id: int, *, by: ChangedBy) -> User:
     """Forget a lost authenticator: the user sets up a new one at their next sign-in."""
     user = queries.get(user_id)
     if user is None:
         raise UserError("no such user")
+    detail = {"had_second_factor": user.totp_secret is not None,
+              "was_locked": user.locked_until is not None or user.failed_sign_ins > 0}
     user.totp_secret = None
     user.failed_sign_ins, user.locked_until = 0, None
     queries.save(user)
-    log.warning("second factor reset by an admin", extra={"user": user.id})
+    record(by, "reset_totp", user.id, detail)
+    log.warning("second factor reset by an admin", extra={"user": user.id, "by": by.user_id})
     return user
 
 
-def set_policies(require_totp: set[str]) -> None:
-    """Which councils make their staff use a second factor at sign-in."""
-    for authority in queries.authorities():
-        queries.set_policy(authority.code, authority.code in require_totp)
+def set_policies(require_totp: set[str], *, by: ChangedBy) -> None:
+    """Which councils make their staff use a second factor at sign-in (audited: it weakens or
+    strengthens every account of those councils at once)."""
+    before = sorted(code for code, on in queries.policies().items() if on)
+    codes = [authority.code for authority in queries.authorities()]
+    for code in codes:
+        queries.set_policy(code, code in require_totp)
+    detail = changes({"require_totp": before}, {"require_totp": sorted(set(require_totp) & set(codes))})
+    if detail:
+        record(by, "set_policy", None, detail)
 
 
 def overview() -> dict[str, object]:
@@ -131,3 +180,7 @@ def overview() -> dict[str, object]:
 
 def get_user(user_id: int) -> User | None:
     return queries.get(user_id)
+
+
+def account_history(user_id: int) -> list[dict[str, Any]]:
+    return history(user_id)

@@ -42,6 +42,44 @@ def test_one_address_trying_many_accounts_is_rate_limited(anon_client, make_user
     assert _attempt(anon_client, user.email, PASSWORD, ip="198.51.100.7").status_code == 302
 
 
+def test_the_address_brake_is_shared_by_every_web_process(app, database_url, new_app, anon_client, make_user):
+    """Production runs several web processes: failures from one address count in all of them."""
+    from fixtures.adviser import RequestScopedClient
+
+    user = make_user("shared@example.org")
+    other = new_app(database_url)  # a second web process on the same database
+    clients = [anon_client, RequestScopedClient(other, other.response_class, use_cookies=True)]
+    for n in range(20):  # ten failures in each process: neither alone reaches the limit
+        assert _attempt(clients[n % 2], f"guess{n}@example.org", "whatever-123456").status_code == 400
+    for client in clients:
+        refused = _attempt(client, user.email, PASSWORD)
+        assert refused.status_code == 429 and "Too many failed sign-in attempts" in refused.get_data(as_text=True)
+    assert _attempt(clients[1], user.email, PASSWORD, ip="198.51.100.8").status_code == 302  # other addresses
+
+
+def test_the_address_brake_expires_after_its_window(app, anon_client, make_user):
+    from fixtures.adviser import RequestScopedClient
+    from sqlalchemy import func, select, update
+
+    from hub.auth.service import IP_WINDOW
+    from hub.db import utcnow
+    from hub.users.models import SignInFailure
+
+    user = make_user("patient@example.org")
+    for n in range(20):
+        assert _attempt(anon_client, f"guess{n}@example.org", "whatever-123456").status_code == 400
+    assert _attempt(anon_client, user.email, PASSWORD).status_code == 429
+    sess = get_session()
+    sess.execute(update(SignInFailure).values(at=utcnow() - IP_WINDOW - dt.timedelta(seconds=1)))
+    sess.commit()  # as if the window had passed
+    assert _attempt(anon_client, user.email, PASSWORD).status_code == 302
+    fresh = RequestScopedClient(app, app.response_class, use_cookies=True)
+    assert _attempt(fresh, "guess@example.org", "whatever-123456").status_code == 400
+    sess.expire_all()
+    # the expired failures were pruned when the new one was counted
+    assert sess.scalar(select(func.count()).select_from(SignInFailure)) == 1
+
+
 def test_a_council_can_require_a_second_factor(app, anon_client, make_user, adviser_client):
     admin_client, _ = adviser_client("admin@example.org", ("HUB",), role="admin")
     token = csrf_token(admin_client, "/adviser/admin/users")
@@ -108,7 +146,7 @@ def test_adding_a_person_never_takes_over_an_existing_account(app, adviser_clien
             "csrf_token": token, "email": email, "password": "another-password-123", "role": "adviser",
             "authorities": ["WCITY"], "active": "y"})
         assert response.status_code == 400
-        assert "already has an account" in response.get_data(as_text=True)
+        assert "An account with this email already exists" in response.get_data(as_text=True)
     get_session().expire_all()
     kept = get_by_email("manager.wcc@example.org")
     assert (kept.role, kept.authority_codes, kept.password_hash) == ("manager", {"WCC"}, old_hash)
