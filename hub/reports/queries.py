@@ -41,8 +41,11 @@ def prepare() -> None:
     - random_page_cost: a window is read through ix_case_created (index-only, the columns
       INCLUDEd); at the default cost of 4 (spinning disks) the planner prefers scanning the
       whole table, which measured 1.5 to 4 times slower at a million contacts (decision 0020).
+    - jit: compiling these one-off statements (40-50 ms each at a million contacts) costs more
+      than it saves; a report runs three or four of them.
     """
     if _dialect() == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '64MB'"))
         session.execute(text("SET LOCAL hash_mem_multiplier = 8"))
         session.execute(text("SET LOCAL random_page_cost = 1.1"))
