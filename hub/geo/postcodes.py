@@ -21,7 +21,12 @@ def normalise(text: str | None) -> str | None:
     """Return the postcode in its canonical form ("WR14 3AB"), or None when it is not one."""
     if not text:
         return None
-    compact = re.sub(r"\s+", "", text).upper()
+    parts = text.split()
+    # Typed with a space, the inward code is what follows it: "WR14 AB" (a digit missing) is
+    # not a postcode, where re-splitting the letters would make it "WR1 4AB", another council.
+    if len(parts) > 1 and len(parts[-1]) != 3:
+        return None
+    compact = "".join(parts).upper()
     if len(compact) < 5 or len(compact) > 7:
         return None
     match = POSTCODE_RE.fullmatch(f"{compact[:-3]} {compact[-3:]}")

@@ -12,7 +12,8 @@ def test_normalise_valid(raw, canonical):
     assert postcodes.is_valid(raw)
 
 
-@pytest.mark.parametrize("raw", ["", None, "WR14", "WR14 3", "WR14 3A", "WR14 3CI", "1WR 3AB", "WR143ABX", "hello"])
+@pytest.mark.parametrize("raw", ["", None, "WR14", "WR14 3", "WR14 3A", "WR14 3CI", "1WR 3AB", "WR143ABX", "hello",
+                                 "WR14 AB", "WR1 43AB"])  # a digit missing or moved: not another council's postcode
 def test_normalise_invalid(raw):
     assert postcodes.normalise(raw) is None
 
