@@ -57,7 +57,10 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compile(rx)
      r"(?:hang|hanging|harm|harming|hurt|hurting|cut|cutting|cuts) (?:myself|himself|herself|themselves)|"
      r"take (?:all )?(?:my|the|these|those) (?:pills|tablets)|taking all (?:my|the) (?:pills|tablets)|"
      r"(?:pills|tablets) ready|overdos\w*|(?:saving|saved|stockpil\w*|hoard\w*) (?:up )?(?:all )?(?:my |the |some )?"
-     r"(?:pills|tablets|meds|medication|painkillers)|(?:want|wanna|going|gonna) (?:to )?(?:die|disappear)|"
+     r"(?:pills|tablets|meds|medication|painkillers)|(?:go to sleep|fall asleep|sleep) (?:and )?(?:not|never) wake up|"
+     r"(?:i am|im|i feel|feel like|feeling like) (?:such )?(?:a |such a )?burden|"
+     r"thinking (?:about|of) (?:the )?(?:railway|train) (?:line|lines|tracks)|"
+     r"(?:step|stepping|walk|walking|jump|jumping) in front of (?:a |the )?(?:train|lorry|bus)|(?:want|wanna|going|gonna) (?:to )?(?:die|disappear)|"
      r"better off (?:dead|without me|if i (?:was|were) not (?:around|here|alive))|no (?:point|reason) (?:in |to )?(?:living|live|anything|going on)|"
      r"(?:do not|dont|don't) (?:want|wanna) to (?:be here|live|wake up|be alive)|point of living|"
      r"can not go on|not worth living|jump\w* (?:off|in front)|suicid\w*|self harm\w*)\b"),

@@ -111,7 +111,10 @@ def test_safeguarding_recall_on_the_held_out_sets_is_one(decide, held_out):
     ("i have been stockpiling my tablets for weeks", "self-harm"),
     ("the baby upstairs is left crying in its cot for hours while the parents are out at the pub", "a child"),
     ("two little kids left in a car for hours in the car park", "a child"),
+    ("i feel like such a burden, might just go to sleep n not wake up", "self-harm"),
+    ("cant stop thinking bout the railway line", "self-harm"),
     ("saving up for a new bin", None),
+    ("the railway line behind us is noisy all night", None),
     ("the library was left open for hours", None),
 ])
 def test_paraphrase_patterns_alone(text, concern):
