@@ -207,6 +207,23 @@ def can_query() -> bool:
     return has_app_context()
 
 
+def lock_place(service_code: str, place: str, reference: str | None) -> None:
+    """Before looking for an earlier report of this service at this place: one decision at a time.
+
+    Two reports of the same fault decided at the same instant would otherwise both find no
+    earlier report and both be logged as the first. The lock (`hub.cases.queries.
+    lock_report_place`) lasts until the triage job commits, and that commit stores the
+    decision's place keys and link (`WorkflowResult.data["case"]`), so the next report of
+    the place waits and then finds this one. Only for a stored case (``reference`` known):
+    a dry run (`hub triage`) stores nothing, so it takes no lock.
+    """
+    if reference is None or not can_query():
+        return
+    from hub.cases import queries
+
+    queries.lock_report_place(service_code, place)
+
+
 def link_duplicate(case: Any, original_id: int | None, *, actor: str, reason: str) -> Any | None:
     """Link a report to the earlier one it repeats (both cases keep a trace); the original, or None.
 

@@ -9,8 +9,10 @@ instead. Misses are counted per collection day, not per message: a second report
 collection already logged is linked to the first report (`case.duplicate_of_id`) and the
 citizen is given the first reference, so one missed Friday never looks like a failing round.
 
-`answer()` decides without side effects (it may read earlier reports); `log_report()` is the
-job that records the report once the decision is stored.
+`answer()` decides without side effects beyond a lock: it reads earlier reports of the house
+after `common.lock_place`, and returns the case's keys and link for triage to store with the
+decision (decision 0028); `log_report()` is the job that records the report once the decision
+is stored.
 """
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ def earlier_misses(service_code: str, key: str, collection: dt.date, at: dt.date
                                       excluding=collection, at=at)
 
 
-def first_report(service_code: str, key: str, collection: dt.date, bin_type: str, at: dt.datetime,
+def first_report(service_code: str, key: str, collection: dt.date, bin_type: str,
                  reference: str | None) -> Any | None:
     """The report already logged for this same bin missed on this same day (None outside an app context).
 
@@ -54,9 +56,17 @@ def first_report(service_code: str, key: str, collection: dt.date, bin_type: str
         return None
     from hub.cases import queries
 
-    reports = queries.missed_reports(service_code, key, collection, at=at, excluding_reference=reference)
-    return next((case for case in reports
-                 if (case.details or {}).get("missed_bin", {}).get("bin_type") == bin_type), None)
+    # Locked per house (`common.lock_place`) until the decision is stored; the count of
+    # earlier misses read after this is then as exact as the link.
+    common.lock_place(service_code, key, reference)
+    reports = queries.missed_reports(service_code, key, collection, excluding_reference=reference)
+    return next((case for case in reports if _bin_type(case) == bin_type), None)
+
+
+def _bin_type(case: Any) -> str | None:
+    """The bin a report is about: as logged, or as decided (its log job may not have run yet)."""
+    details = case.details or {}
+    return (details.get("missed_bin") or {}).get("bin_type") or details.get("bin_type")
 
 
 def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode: str | None,
@@ -97,7 +107,9 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
     day = check.collection.date
     report = {"address": addr, "address_key": key, "bin_type": bin_type, "collection_date": day.isoformat()}
     ref = common.reference_text(details)
-    first = first_report(service.code, key, day, bin_type, at, details.get("reference"))
+    first = first_report(service.code, key, day, bin_type, details.get("reference"))
+    # Stored with the decision, under the house's lock, so the next report finds this one.
+    case = {"address_key": key[:200], "collection_date": day, "duplicate_of_id": first.id if first else None}
     if first is not None:
         # Another message about a miss already logged: one job for the crew, not two.
         return WorkflowResult(
@@ -106,8 +118,9 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
             f"(ref {first.reference}); we've added your message{ref} to it.",
             f"This collection ({day.isoformat()}) was already reported missed at this address as "
             f"{first.reference}: linked to it, not logged again.",
-            data={"details": known, "effect": {"job": "missed_bin_log", "report": report,
-                                                "duplicate_of": first.id, "duplicate_ref": first.reference}})
+            data={"details": known, "case": case,
+                  "effect": {"job": "missed_bin_log", "report": report,
+                             "duplicate_of": first.id, "duplicate_ref": first.reference}})
     before = earlier_misses(service.code, key, day, at, weeks)
     effect = {"job": "missed_bin_log", "report": report}
     if before + 1 >= count:
@@ -117,7 +130,7 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
             f"{council}'s waste team will look into it and contact you{ref}.",
             f"{before} other missed collections at {addr} within {weeks} weeks: with this one that reaches "
             f"{count}, so it goes to {council}'s advisers.",
-            data={"details": known, "effect": effect, "repeat": before + 1})
+            data={"details": known, "case": case, "effect": effect, "repeat": before + 1})
     nxt = check.next_collection
     when = f" Your next {label} collection is {common.short_day(nxt.date)}." if nxt else ""
     return WorkflowResult(
@@ -126,7 +139,7 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
         f"return; please leave the bin out until it is emptied.{when}",
         f"Reported inside the window (collection day {day.isoformat()}); "
         f"{before} other missed collections at this address within {weeks} weeks.",
-        data={"details": known, "effect": effect})
+        data={"details": known, "case": case, "effect": effect})
 
 
 def log_report(case_id: int, **_: Any) -> None:

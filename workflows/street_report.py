@@ -9,7 +9,9 @@ at the same place (same postcode, or the same street words in the same postcode 
 is linked to the open one (`case.duplicate_of_id`) instead of creating a second job for
 the crews, and the citizen is told when and under which reference it was first reported.
 A report counts as open until its case is closed (the fault fixed); "resolved" only means
-the contact itself was dealt with.
+the contact itself was dealt with. Two reports decided at once are serialised per postcode
+sector (`common.lock_place`), and the place key and link are stored with the decision, so
+exactly one of them is the first (decision 0028).
 """
 from __future__ import annotations
 
@@ -42,13 +44,19 @@ def place_key(postcode: str | None, location: str | None) -> str | None:
 
 def find_open_report(service_code: str, postcode: str, location: str | None, at: dt.datetime,
                      reference: str | None = None) -> Any | None:
-    """An earlier open report of this service at the same place, or None (none outside an app context)."""
+    """An earlier open report of this service at the same place, or None (none outside an app context).
+
+    Locked per postcode sector first (`common.lock_place`): both ways of being the same
+    place, the postcode and the street within the sector, lie inside one sector.
+    """
     if not common.can_query():
         return None
     from hub.cases import queries
 
+    common.lock_place(service_code, postcodes.sector(postcode) if postcodes.is_valid(postcode) else postcode,
+                      reference)
     return queries.open_street_report(service_code, postcode=postcode, location_key=place_key(postcode, location),
-                                      since=at - DUPLICATE_WINDOW, at=at, statuses=_REPORTED,
+                                      since=at - DUPLICATE_WINDOW, statuses=_REPORTED,
                                       excluding_reference=reference)
 
 
@@ -68,6 +76,8 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
     council = route.authority.name if route.authority else "The council"
     ref = common.reference_text(details)
     earlier = find_open_report(service.code, postcode, location, at, details.get("reference"))
+    # Stored with the decision, under the place's lock, so the next report finds this one.
+    case = {"location_key": place_key(postcode, location), "duplicate_of_id": earlier.id if earlier else None}
     if earlier is not None:
         first = common.short_day(earlier.created_at.date())
         return WorkflowResult(
@@ -75,13 +85,14 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
             f"Thank you. This was already reported on {first} (ref {earlier.reference}); we've added your "
             f"report{ref} to it. {_NEXT.get(service.code, '')}".strip(),
             f"An open {service.name.lower()} report at the same place ({earlier.reference}) exists: linked to it.",
-            data={"details": known, "effect": {"job": "street_report_log", "place": place,
-                                                "duplicate_of": earlier.id, "duplicate_ref": earlier.reference}})
+            data={"details": known, "case": case,
+                  "effect": {"job": "street_report_log", "place": place,
+                             "duplicate_of": earlier.id, "duplicate_ref": earlier.reference}})
     return WorkflowResult(
         "self_served",
         f"Thank you. Your report at {place} has been passed to {council}{ref}. {_NEXT.get(service.code, '')}".strip(),
         f"Logged for {council} at {place}.",
-        data={"details": known, "effect": {"job": "street_report_log", "place": place}})
+        data={"details": known, "case": case, "effect": {"job": "street_report_log", "place": place}})
 
 
 def log_report(case_id: int, **_: Any) -> None:

@@ -80,11 +80,12 @@ class Case(TimestampMixin, Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The first report of the same problem (a street fault at the same place, the same missed collection).
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
-    # Set when a missed collection is logged: the house ('12 elm road|WR14 3AB') and the
-    # collection day that was missed, so repeats are counted per collection, in SQL.
+    # Set when a missed collection is decided (with the triage decision, under the place's
+    # lock, decision 0028): the house ('12 elm road|WR14 3AB') and the collection day that was
+    # missed, so repeats are counted per collection, in SQL.
     address_key: Mapped[str | None] = mapped_column(String(200))
     collection_date: Mapped[dt.date | None]
-    # Set when a street report is logged: '<postcode sector>|<street words>' ('WR14 3|church street').
+    # Set when a street report is decided (as above): '<postcode sector>|<street words>' ('WR14 3|church street').
     location_key: Mapped[str | None] = mapped_column(String(200))
     # Secret part of the per-case reply address (contact+<token>@…), so replies thread safely.
     reply_token: Mapped[str | None] = mapped_column(String(32), unique=True)

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any, Sequence
 
-from sqlalchemy import and_, distinct, func, or_, select, update
+from sqlalchemy import and_, distinct, func, or_, select, text, update
 
 from hub import references
 from hub.db import session, utcnow
@@ -146,15 +147,37 @@ def missed_collections(service_code: str, address_key: str, *, since: dt.date, e
     ) or 0
 
 
-def missed_reports(service_code: str, address_key: str, collection_date: dt.date, *, at: dt.datetime,
+def lock_report_place(service_code: str, place: str) -> None:
+    """Wait for, then hold until this transaction ends, the right to log a report of one
+    service at one place: two reports of the same fault decided at once cannot both be first.
+
+    The caller looks for an earlier report only after this, and the decision it stores (the
+    case's place keys, its link) commits with the lock's release, so the next report of the
+    place sees it. PostgreSQL: a transaction-scoped advisory lock on a 64-bit hash of
+    (service, place); a hash collision only makes two places wait for each other. SQLite
+    has one writer at a time, but pysqlite reads outside a transaction until the first
+    write, so two threads could both read "no report" and then write in turn: a write that
+    changes nothing takes the database's write lock now, before the read.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        digest = hashlib.blake2b(f"report|{service_code}|{place}".encode(), digest_size=8).digest()
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                        {"key": int.from_bytes(digest, "big", signed=True)})
+    elif dialect == "sqlite":
+        session.execute(text('UPDATE "case" SET id = id WHERE 0 = 1'))
+
+
+def missed_reports(service_code: str, address_key: str, collection_date: dt.date, *,
                    excluding_reference: str | None = None) -> Sequence[Case]:
     """Reports already logged (not linked ones) of one collection missed at one house, earliest first.
 
-    A handful at most (one house, one day): the caller picks the one for the same bin.
+    A handful at most (one house, one day): the caller picks the one for the same bin. A
+    report stored already counts even if its message came a moment after this one (two
+    contacts at once: the later may be decided first), so there is no "as of" bound here.
     """
     stmt = (select(Case).where(Case.service_code == service_code, Case.address_key == address_key,
-                               Case.collection_date == collection_date, Case.duplicate_of_id.is_(None),
-                               Case.created_at <= at)
+                               Case.collection_date == collection_date, Case.duplicate_of_id.is_(None))
             .order_by(Case.created_at, Case.id).limit(20))
     if excluding_reference:
         stmt = stmt.where(Case.reference != excluding_reference)
@@ -162,18 +185,19 @@ def missed_reports(service_code: str, address_key: str, collection_date: dt.date
 
 
 def open_street_report(service_code: str, *, postcode: str, location_key: str | None, since: dt.datetime,
-                       at: dt.datetime, statuses: Sequence[str],
-                       excluding_reference: str | None = None) -> Case | None:
+                       statuses: Sequence[str], excluding_reference: str | None = None) -> Case | None:
     """The earliest report of this service at the same place still being dealt with, if any.
 
     The same place is the same postcode, or the same street words in the same postcode
-    sector (``location_key`` carries the sector). Reports already linked to another are skipped.
+    sector (``location_key`` carries the sector). Reports already linked to another are
+    skipped. As with missed collections, a report already decided counts even if its
+    message came a moment after this one's.
     """
     place = Case.postcode == postcode
     if location_key:
         place = or_(place, Case.location_key == location_key)
     stmt = (select(Case).where(Case.service_code == service_code, place, Case.duplicate_of_id.is_(None),
-                               Case.status.in_(tuple(statuses)), Case.created_at >= since, Case.created_at <= at)
+                               Case.status.in_(tuple(statuses)), Case.created_at >= since)
             .order_by(Case.created_at, Case.id).limit(1))
     if excluding_reference:
         stmt = stmt.where(Case.reference != excluding_reference)

@@ -82,10 +82,16 @@ def sweep(older_than: dt.timedelta = dt.timedelta(seconds=60)) -> int:
     ``older_than`` is how long a never-dispatched job may wait for its own process to send
     it; jobs that were dispatched are swept only when their task's budget or lease has run
     out (`hub.jobs.queries.left_behind`), so a queued or running job is never doubled.
+    A left-behind job that has had all its attempts (its worker died on the last one) is
+    given up here instead: its case goes to advisers with the reason.
     """
     ids = queries.left_behind(older_than)
+    spent = queries.out_of_attempts(ids)
     get_session().commit()
+    for job_id in spent:
+        runner.give_up(job_id)
+    ids = [job_id for job_id in ids if job_id not in spent]
     dispatch(ids)
-    if ids:
-        log.info("swept %d jobs", len(ids))
+    if ids or spent:
+        log.info("swept %d jobs, gave up %d", len(ids), len(spent))
     return len(ids)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, utcnow
@@ -30,7 +30,12 @@ class OutboxJob(Base):
     key: Mapped[str | None] = mapped_column(String(200), unique=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    # Attempts claimed so far (a claim counts, however the attempt ends: done, raised, or its
+    # process died), against the task's max_attempts.
     attempts: Mapped[int] = mapped_column(default=0)
+    # Of those, attempts whose process died holding the job (its lease ran out): a job that
+    # kills its worker every time is given up after max_attempts like one that raises.
+    lost_attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     dispatched_at: Mapped[dt.datetime | None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 
 from hub.db import session, utcnow
 from hub.jobs.models import OutboxJob
@@ -30,22 +30,27 @@ def get(job_id: int, *, lock: bool = False) -> OutboxJob | None:
     return session.scalars(stmt).first()
 
 
-def claim(job_id: int, lease: int) -> int | None:
+def claim(job_id: int, lease: int, max_attempts: int) -> int | None:
     """Take the job for one attempt; returns the attempt number, or None if it is not ours.
 
     A single conditional UPDATE, so two attempts can never both win: PostgreSQL makes the
     second wait for the first's row lock and then re-checks the condition; SQLite runs
-    one writer at a time. A running job is taken over only once its lease has expired.
+    one writer at a time. A running job is taken over only once its lease has expired, and
+    that counts the attempt which held it as lost with its worker. The claim is what counts
+    an attempt, so an attempt whose process dies still counts; a job that has had its
+    ``max_attempts`` is never claimed again (it is given up instead).
     """
     now = utcnow()
     expired = now - dt.timedelta(seconds=lease)
     result = session.execute(
         update(OutboxJob)
-        .where(OutboxJob.id == job_id,
+        .where(OutboxJob.id == job_id, OutboxJob.attempts < max_attempts,
                or_(OutboxJob.status == "pending",
                    and_(OutboxJob.status == "running",
                         or_(OutboxJob.started_at.is_(None), OutboxJob.started_at < expired))))
-        .values(status="running", started_at=now, attempts=OutboxJob.attempts + 1)
+        # Every SET expression reads the row as it was, so "running" here is the dead attempt.
+        .values(status="running", started_at=now, attempts=OutboxJob.attempts + 1,
+                lost_attempts=OutboxJob.lost_attempts + case((OutboxJob.status == "running", 1), else_=0))
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -82,6 +87,15 @@ def left_behind(older_than: dt.timedelta, limit: int = 500) -> list[int]:
         .order_by(OutboxJob.id)
         .limit(limit)
     )
+    return list(session.scalars(stmt))
+
+
+def out_of_attempts(job_ids: list[int]) -> list[int]:
+    """Those of the jobs that have had every attempt their task allows (to give up, not resend)."""
+    if not job_ids:
+        return []
+    spent = [and_(OutboxJob.task == name, OutboxJob.attempts >= spec.max_attempts) for name, spec in TASKS.items()]
+    stmt = select(OutboxJob.id).where(OutboxJob.id.in_(job_ids), or_(*spent)).order_by(OutboxJob.id)
     return list(session.scalars(stmt))
 
 

@@ -22,11 +22,12 @@ class JobFailed(RuntimeError):
 
 
 def _attempt(job_id: int) -> str:
-    """One attempt. Returns "done", "skipped"; raises on failure after recording it.
+    """One attempt. Returns "done", "skipped" or "failed"; raises on failure after recording it.
 
     The attempt first claims the job (pending, or running with an expired lease); a job
     another attempt holds, or one already finished, is skipped, so a job re-sent by the
-    sweep or pushed twice onto a queue still runs once at a time.
+    sweep or pushed twice onto a queue still runs once at a time. A job that has had all
+    its attempts (the last one died with its worker, say) is given up here, not run again.
     """
     from hub.jobs.dispatch import commit_and_dispatch
 
@@ -36,7 +37,10 @@ def _attempt(job_id: int) -> str:
     if job is None or spec is None or job.status in ("done", "failed"):
         sess.rollback()
         return "skipped"
-    attempt = queries.claim(job_id, spec.lease)
+    if job.attempts >= spec.max_attempts:
+        sess.rollback()
+        return "failed" if give_up(job_id) else "skipped"
+    attempt = queries.claim(job_id, spec.lease, spec.max_attempts)
     if attempt is None:
         sess.rollback()
         log.info("job %s skipped: another attempt holds it", job_id, extra={"job": job_id, "task": job.task})
@@ -66,8 +70,14 @@ def _attempt(job_id: int) -> str:
         raise
 
 
-def give_up(job_id: int, error: str) -> None:
-    """After the last attempt: mark failed and hand the case to people (never dropped)."""
+def give_up(job_id: int, error: str | None = None) -> bool:
+    """After the last attempt: mark failed and hand the case to people (never dropped).
+
+    ``error`` is what the last attempt raised; without it the job's own record gives the
+    reason. A job still "running" past its lease lost its last attempt with its worker
+    (killed, out of memory): that counts, and the reason says how many attempts ended so.
+    Returns False when there was nothing to give up (finished, or another attempt holds it).
+    """
     from hub.jobs.dispatch import commit_and_dispatch
 
     sess = get_session()
@@ -75,18 +85,31 @@ def give_up(job_id: int, error: str) -> None:
     job = queries.get(job_id, lock=True)
     if job is None or job.status in ("done", "failed"):
         sess.rollback()
-        return
+        return False
     spec = TASKS[job.task]
     if job.status == "running" and job.started_at is not None and \
             utcnow() - job.started_at < dt.timedelta(seconds=spec.lease):
         sess.rollback()  # another attempt holds the job now; it finishes or gives up itself
-        return
-    job.status, job.finished_at, job.last_error = "failed", utcnow(), error[:2000]
+        return False
+    if job.status == "running":
+        job.lost_attempts += 1
+        error = None  # what RQ says of an abandoned job adds nothing to the count
+    reason = _reason(job.lost_attempts, error or job.last_error)
+    job.status, job.finished_at, job.last_error = "failed", utcnow(), reason[:2000]
     args: dict[str, Any] = dict(job.args)
     if spec.give_up:
-        resolve(spec.give_up)(task=job.task, args=args, case_id=job.case_id, error=error)
+        resolve(spec.give_up)(task=job.task, args=args, case_id=job.case_id, error=reason)
     commit_and_dispatch()
-    log.error("job %s (%s) gave up: %s", job_id, job.task, error, extra={"job": job_id, "task": job.task})
+    log.error("job %s (%s) gave up: %s", job_id, job.task, reason, extra={"job": job_id, "task": job.task})
+    return True
+
+
+def _reason(lost: int, error: str | None) -> str:
+    """Why a job gave up, for the case's advisers: its worker dying counts as much as an error."""
+    if not lost:
+        return error or "no attempt finished"
+    stopped = f"the job stopped its worker {lost} time{'' if lost == 1 else 's'}"
+    return f"{stopped}; another attempt failed with {error}" if error else stopped
 
 
 def run(job_id: int) -> str:

@@ -365,7 +365,7 @@ class Pipeline:
         decision.reply = f"{EMERGENCY_REPLY} We have also passed your message to {owner.name} as urgent."
         decision.authority, decision.disposition, decision.urgent = owner.code, "urgent", True
         decision.needs, decision.signpost = [], None
-        decision.data = {k: v for k, v in decision.data.items() if k != "effect"}
+        decision.data = {k: v for k, v in decision.data.items() if k not in ("effect", "case")}  # no report
         return decision
 
     def _safeguarding(self, reason: str, postcode: str | None, steps: list[str]) -> Decision:

@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 
 STATUS_FOR = {"self_served": "resolved", "signposted": "resolved", "needs_info": "needs_info",
               "escalated": "open", "urgent": "open"}
+# Case columns a workflow's decision may set (`Decision.data["case"]`): where its report is
+# and the earlier report it repeats. They are stored with the decision, in the transaction
+# that looked for that earlier report under the place's lock (workflows.common.lock_place),
+# so that the next report of the same place, waiting on that lock, finds this one.
+WORKFLOW_COLUMNS = frozenset({"location_key", "address_key", "collection_date", "duplicate_of_id"})
 
 
 def pipeline() -> Pipeline:
@@ -138,6 +143,10 @@ def apply_decision(case, decision: Decision, *, actor: str = "job:triage",
     if case.status == "resolved":
         case.resolved_at = case.resolved_at or utcnow()
         case.self_served = decision.disposition == "self_served"
+    for column, value in (decision.data.get("case") or {}).items():
+        if column not in WORKFLOW_COLUMNS:
+            raise ValueError(f"a workflow may not set case.{column}")
+        setattr(case, column, value)
     cases.add_event(case, "triaged", actor=actor, reason=" ".join(decision.explanation),
                     disposition=decision.disposition, service=decision.service,
                     authority=decision.authority, confidence=round(decision.confidence, 3))

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from hub.cases import queries
+from hub.cases.service import receive_contact
 from hub.db import get_session
-from hub.jobs.dispatch import commit_and_dispatch
+from hub.jobs.dispatch import commit_and_dispatch, take_new
+from hub.triage.service import triage_case
 
 from fixtures.contacts import kinds, outbound, receive_at, reload
 
@@ -89,3 +91,33 @@ def test_duplicate_pothole_is_found_however_many_older_reports_the_area_has(app)
     first, again = reload(first.id), reload(again.id)
     assert first.location_key == "WR14 3|church street"
     assert again.duplicate_of_id == first.id
+
+
+def _decided_not_logged(at: dt.datetime, body: str, service: str, n: int):
+    """A report received and triaged, its log job not yet run (queued behind other work)."""
+    got = receive_contact(channel="web", body=body, email=f"q{n}@example.org", chosen_service=service)
+    got.message.created_at = got.case.created_at = at
+    get_session().commit()
+    take_new()
+    triage_case(got.case.id)
+    get_session().commit()
+    take_new()  # the log job stays queued
+    return reload(got.case.id)
+
+
+def test_a_report_decided_before_the_first_one_is_logged_is_still_linked_to_it(app):
+    """The decision stores the report's place and link; the log job only records it."""
+    day = dt.datetime(2026, 12, 5, 10, tzinfo=UTC)
+    first = _decided_not_logged(day, "my black bin wasn't emptied, 12 Elm Road WR14 3AB", "waste.missed_bin", 0)
+    assert (first.address_key, first.collection_date, first.duplicate_of_id) == \
+        ("12 elm road|WR14 3AB", dt.date(2026, 12, 4), None)
+    assert "missed_bin_logged" not in kinds(first.id)
+    again = _decided_not_logged(day + dt.timedelta(hours=1), "grey bin not emptied 12 elm rd WR14 3AB",
+                                "waste.missed_bin", 1)
+    assert again.duplicate_of_id == first.id and again.address_key == first.address_key
+
+    pothole = _decided_not_logged(day, "big pothole outside 4 Church Street WR14 3AB", "roads.pothole", 2)
+    assert (pothole.location_key, pothole.duplicate_of_id) == ("WR14 3|church street", None)
+    nearby = _decided_not_logged(day + dt.timedelta(minutes=5), "deep pothole on Church St WR14 3AD",
+                                 "roads.pothole", 3)
+    assert nearby.duplicate_of_id == pothole.id
