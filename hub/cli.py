@@ -232,6 +232,7 @@ def cases_list(since: str | None, before: str | None, channel: str | None, autho
     from hub.cases.export import case_summary
     from hub.cases.queries import list_cases
 
+    require_current_database()
     rows = list(list_cases(since=_iso(since), before=_iso(before), channel=channel, authority=authority,
                            limit=limit + 1))
     if len(rows) > limit:
@@ -251,6 +252,7 @@ def cases_show(reference: str, as_json: bool) -> None:
     from hub.cases.export import case_detail
     from hub.cases.queries import get_case_by_reference
 
+    require_current_database()
     ref = references.normalise(reference)
     case = get_case_by_reference(ref) if ref else None
     if case is None:
@@ -272,6 +274,7 @@ def triage(text: str | None, channel: str, postcode: str | None, at_text: str | 
 
     if jsonl is None and not text:
         raise click.UsageError("give TEXT or --jsonl FILE")
+    require_current_database()
     if jsonl is not None:
         for line in run_batch(jsonl):
             click.echo(line)
@@ -281,6 +284,15 @@ def triage(text: str | None, channel: str, postcode: str | None, at_text: str | 
     except ValueError as exc:
         raise click.BadParameter(str(exc).replace("'at'", "--at"), param_hint="--at") from None
     click.echo(run_one(text or "", channel=channel, postcode=postcode, at=at))
+
+
+def require_current_database() -> None:
+    """Stop with what to run when the database is not migrated (workflows read open cases)."""
+    from hub.migrate import behind
+
+    why = behind()
+    if why:
+        raise click.ClickException(f"{why}: run `hub db upgrade` first.")
 
 
 # -- triage model ---------------------------------------------------------------------
@@ -320,6 +332,7 @@ def triage_model_crossval(folds: int, train_path: str | None, as_json: bool) -> 
     from hub.triage.evaluate import cross_validate, format_report
     from hub.triage.service import build_pipeline
 
+    require_current_database()
     doc = current()
     items = model.read_jsonl(Path(train_path) if train_path else model.TRAIN_FILE)
     report = cross_validate(lambda rest: build_pipeline(doc, extra=[], use_saved=False, train=rest), items, folds)
@@ -336,6 +349,7 @@ def triage_model_evaluate(path: Any, as_json: bool, no_rules: bool) -> None:
     from hub.triage.evaluate import evaluate, format_report
     from hub.triage.service import pipeline
 
+    require_current_database()
     report = evaluate(pipeline(), path, apply_rules=not no_rules)
     click.echo(json.dumps(report.as_dict()) if as_json else format_report(report))
 

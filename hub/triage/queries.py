@@ -3,10 +3,15 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from hub.cases.models import TrainingExample
 from hub.db import session
+
+
+def has_training_examples_table() -> bool:
+    """Whether the table exists, read in the current transaction without disturbing it."""
+    return inspect(session.connection()).has_table(TrainingExample.__tablename__)
 
 
 def training_examples() -> Sequence[TrainingExample]:

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from flask import current_app, has_app_context
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from hub.cases import queries as cases
 from hub.cases.models import PRIORITIES
-from hub.db import session, utcnow
+from hub.db import utcnow
 from hub.jobs.dispatch import enqueue
 from hub.messaging.service import send_reply
 from hub.partnership.calendar import WorkingCalendar
@@ -52,20 +51,17 @@ def pipeline() -> Pipeline:
 def corrections() -> list[triage_model.TrainingRow]:
     """Advisers' re-categorisations, as training rows for the next model build.
 
-    A database not yet migrated (a dry run of `hub triage` straight after install) has no
-    corrections: triage still works from the partnership and the training set, as the
-    partnership itself falls back to its file.
+    A database without the table yet (code deployed before `hub db upgrade`) has no
+    corrections: triage still works from the partnership and the training set. The table is
+    looked up rather than queried and caught, so the caller's transaction (a triage job
+    holding its case's lock) is never rolled back underneath it.
     """
-    try:
-        examples = triage_queries.training_examples()
-    except (OperationalError, ProgrammingError) as exc:
-        session.rollback()
-        log.warning("advisers' corrections unavailable (run `hub db upgrade`); building without them: %s",
-                    str(exc.orig).splitlines()[0] if exc.orig else exc)
+    if not triage_queries.has_training_examples_table():
+        log.warning("advisers' corrections unavailable (run `hub db upgrade`); building without them")
         return []
     return [triage_model.TrainingRow(ex.text, ex.service_code, ex.channel, ex.service_code == "social_care.safeguarding",
                                      triage_model.CORRECTION_WEIGHT)
-            for ex in examples]
+            for ex in triage_queries.training_examples()]
 
 
 def build_pipeline(doc: PartnershipDoc, *, extra: Iterable[triage_model.TrainingRow] | None = None,
