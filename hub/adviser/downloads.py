@@ -41,7 +41,8 @@ def served_type(content_type: str, filename: str) -> str:
     and would open as a web page, so it goes out as bytes.
     """
     declared = content_type.split(";", 1)[0].strip().lower()
-    guessed = (mimetypes.guess_type(filename, strict=False)[0] or "").lower()
+    # Judged on the name the browser is given ("page.html." is saved as "page.html").
+    guessed = (mimetypes.guess_type(safe_download_name(filename), strict=False)[0] or "").lower()
     if declared not in INERT_TYPES or (guessed and guessed not in INERT_TYPES):
         return OPAQUE
     return declared

@@ -9,11 +9,21 @@ window, which took seconds over a year of contacts (decision 0020, amended).
 The flag depends on other cases, so it must be recomputed when a case is added or deleted, or
 changes citizen, service or creation time: that case's own flag, and the flags of the cases of
 its old and new (citizen, service) in the REPEAT_DAYS after it. Triage sets a new case's service
-in a later job and advisers re-categorise cases, so the flag is maintained here, once, by a
-flush listener rather than by each place that writes cases: before a flush it notes which
-cases change those columns (and where they were), after it one UPDATE recomputes exactly those
-spans. Every ORM write is covered, whatever the path. Bulk INSERTs bypass the ORM's unit of
-work (the demo seed, the bench): they call `refresh_cases` or `refresh_all` themselves.
+in a later job and advisers re-categorise cases, so the flag is maintained here, once, by
+session listeners rather than by each place that writes cases:
+
+- before a flush they note which cases change those columns (and where they were); after it,
+  one UPDATE recomputes those cases' own flags (rows the transaction already holds);
+- at commit they enqueue `refresh_repeats` for the spans touched. The job runs after the
+  commit, so it sees this transaction's cases *and* any committed at the same moment by
+  another transaction (two messages from one citizen triaged by two workers): a flag computed
+  inside either transaction alone could miss the other. Neighbours are updated there, never
+  inside the writing transaction, so a triage job holding a report's place lock never waits
+  for a neighbouring case's row lock (decision 0020, amended).
+
+ORM objects are covered whatever the path; bulk ORM UPDATE or DELETE statements that would move
+cases are refused (`_refuse_bulk_moves`). Bulk INSERTs bypass the ORM's unit of work (the demo
+seed, the bench): they call `refresh_cases` or `refresh_all` themselves.
 """
 from __future__ import annotations
 
@@ -29,6 +39,7 @@ from hub.cases.models import Case
 REPEAT_DAYS = 7
 KEY_COLUMNS = ("citizen_id", "service_code", "created_at")
 _PENDING = "hub.cases.repeats"
+_SPANS = "hub.cases.repeats.spans"
 Span = tuple[Any, Any, dt.datetime]  # (citizen_id, service_code, created_at) of a case, before or after a change
 
 
@@ -120,10 +131,61 @@ def _note_changes(sess: Session, _ctx: Any, _instances: Any) -> None:
 
 @event.listens_for(Session, "after_flush_postexec")
 def _recompute(sess: Session, _ctx: Any) -> None:
+    """The changed cases' own flags now; their spans are refreshed by a job after the commit."""
     pending = sess.info.pop(_PENDING, None)
     if not pending:
         return
     changed, old = pending
     spans = old + [(obj.citizen_id, obj.service_code, obj.created_at) for obj in changed]
-    _refresh(sess, _affected(spans, [obj.id for obj in changed]))
+    if changed:
+        _refresh(sess, Case.__table__.c.id.in_(sorted({obj.id for obj in changed})))
+        _expire(sess)
+    sess.info.setdefault(_SPANS, set()).update(
+        (citizen_id, service_code, created_at) for citizen_id, service_code, created_at in spans
+        if citizen_id is not None and service_code is not None and created_at is not None)
+
+
+@event.listens_for(Session, "before_commit")
+def _enqueue_refresh(sess: Session) -> None:
+    sess.flush()  # the commit's own flush comes after this event: its changes must be noted first
+    spans = sess.info.pop(_SPANS, None)
+    if not spans:
+        return
+    from hub.jobs.dispatch import enqueue
+
+    # No idempotency key: the same spans changed again later must be refreshed again (the job
+    # itself is a recompute, safe to run twice).
+    enqueue("refresh_repeats", spans=sorted([citizen_id, service_code, created_at.isoformat()]
+                                            for citizen_id, service_code, created_at in spans))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(sess: Session, _previous: Any) -> None:
+    sess.info.pop(_SPANS, None)
+    sess.info.pop(_PENDING, None)
+
+
+def refresh_spans(spans: list[list[Any]]) -> None:
+    """Job: recompute the flags of every case a change could affect (committed ones included)."""
+    from hub.db import get_session
+
+    sess = get_session()
+    places = [(citizen_id, service_code, dt.datetime.fromisoformat(created_at))
+              for citizen_id, service_code, created_at in spans]
+    _refresh(sess, _affected(places, []))
     _expire(sess)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_moves(state: Any) -> None:
+    """An ORM bulk UPDATE or DELETE of cases would skip the listeners above: refuse it when it
+    could change repeat flags (a DELETE, or an UPDATE setting citizen, service or creation time)."""
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is None or getattr(table, "name", None) != Case.__tablename__:
+        return
+    touched = set(getattr(state.statement, "_values", None) or {})
+    if state.is_delete or {getattr(col, "key", str(col)) for col in touched} & set(KEY_COLUMNS):
+        raise RuntimeError("bulk UPDATE/DELETE of cases that moves them would leave repeat contacts stale: "
+                           "change Case objects, or call hub.cases.repeats.refresh_cases afterwards")

@@ -57,6 +57,9 @@ TASKS: dict[str, TaskSpec] = {
     "send_message": TaskSpec("hub.messaging.service:deliver", queue="outbound", timeout=30,
                              retry_intervals=(10, 60, 300), give_up="hub.messaging.service:give_up"),
     "escalate_stale": TaskSpec("hub.triage.service:escalate_if_unanswered", timeout=30),
+    # Repeat-contact flags of the cases a committed change may affect (hub.cases.repeats);
+    # a reporting figure, so a failure is logged, not escalated to advisers.
+    "refresh_repeats": TaskSpec("hub.cases.repeats:refresh_spans", timeout=60, give_up=None),
 }
 
 

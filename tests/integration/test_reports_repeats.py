@@ -21,6 +21,7 @@ from hub.auth.access import Scope
 from hub.cases.models import Case
 from hub.citizens.models import Citizen
 from hub.db import get_session
+from hub.jobs.dispatch import commit_and_dispatch
 from hub.migrate import downgrade, upgrade
 from hub.reports import queries, service
 
@@ -76,7 +77,7 @@ def test_an_earlier_contact_inserted_later_makes_the_later_one_a_repeat(app):
     case = get_session().get(Case, ids[1])
     earlier = get_session().scalars(select(Case).where(Case.reference == "RPT00002")).one()
     earlier.citizen_id = case.citizen_id  # the citizen is recognised later: a change of citizen
-    get_session().commit()
+    commit_and_dispatch()
     assert stored() == defined() == {ids[1]: True, earlier.id: False}
     row = total("2026-11-02", "2026-11-08")
     assert (row["contacts"], row["repeats"]) == (1, 1)
@@ -132,7 +133,7 @@ def test_random_changes_keep_every_flag_as_defined(app):
         sess.add(Case(reference=f"RND{n:05d}", channel="web", status="open", created_at=instants[n],
                       citizen_id=rng.choice([p.id for p in people] + [None]), service_code=rng.choice(services)))
         if n % 5 == 4:
-            sess.commit()
+            commit_and_dispatch()
             assert stored() == defined()
     cases = sess.scalars(select(Case)).all()
     for step in range(30):
@@ -144,7 +145,7 @@ def test_random_changes_keep_every_flag_as_defined(app):
             case.citizen_id = rng.choice([p.id for p in people] + [None])
         else:
             case.created_at = rng.choice(instants)
-        sess.commit()
+        commit_and_dispatch()
         assert stored() == defined(), (step, change)
     assert 0 < sum(stored().values()) < len(cases)
 
@@ -200,3 +201,62 @@ def test_the_migration_backfills_repeats_as_defined(tmp_path, new_app):
             flags = dict(conn.execute(text('SELECT id, repeat_contact FROM "case"')).all())
         engine.dispose()
     assert flags == {1: 0, 2: 1, 3: 0, 4: 1, 5: 0, 6: 0, 7: 0}
+
+
+def test_two_transactions_at_once_still_flag_the_later_contact(pg_app):
+    """Two messages from one citizen triaged by two workers at once (PostgreSQL, real
+    transactions): neither sees the other's case before committing, so each case's own flag
+    is computed without the other; the refresh job each commit enqueues puts it right."""
+    import threading
+
+    from hub.jobs.dispatch import commit_and_dispatch
+
+    sess = get_session()
+    citizen = Citizen(name="Race")
+    sess.add(citizen)
+    sess.flush()
+    cases = [Case(reference=f"RACE{n}", channel="sms", status="new", citizen_id=citizen.id,
+                  created_at=at("2026-11-02 09:00") + dt.timedelta(minutes=5 * n)) for n in range(2)]
+    sess.add_all(cases)
+    commit_and_dispatch()
+    ids = [case.id for case in cases]
+    barrier, errors = threading.Barrier(2, timeout=30), []
+
+    def triage(case_id: int) -> None:
+        with pg_app.app_context():
+            try:
+                own = get_session()
+                own.get(Case, case_id).service_code = "waste.missed_bin"
+                own.flush()  # this case's own flag is computed here, without the other one
+                barrier.wait()  # both flushed, neither committed
+                commit_and_dispatch()
+            except BaseException as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=triage, args=(case_id,)) for case_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    get_session().expire_all()
+    assert stored() == defined() == {ids[0]: False, ids[1]: True}
+
+
+def test_bulk_statements_that_would_move_cases_are_refused(app):
+    from sqlalchemy import delete, update
+
+    from hub.jobs.dispatch import commit_and_dispatch
+
+    ids = insert_contacts({1: CONTACTS[1]})
+    sess = get_session()
+    with pytest.raises(RuntimeError, match="repeat contacts stale"):
+        sess.execute(update(Case).where(Case.id == ids[1]).values(service_code="waste.bin_day"))
+    sess.rollback()
+    with pytest.raises(RuntimeError, match="repeat contacts stale"):
+        sess.execute(delete(Case).where(Case.id == ids[1]))
+    sess.rollback()
+    # Columns that do not decide repeats may still be set in bulk (the adviser queue assigns so).
+    sess.execute(update(Case).where(Case.id == ids[1]).values(priority=1))
+    commit_and_dispatch()
+    assert sess.get(Case, ids[1]).priority == 1

@@ -12,6 +12,8 @@ from hub.adviser.downloads import content_disposition, served_type
     ("text/html", "page.html", "application/octet-stream"),
     ("text/plain", "page.html", "application/octet-stream"),  # saved as .html, it would open as a page
     ("text/plain", "page.htm", "application/octet-stream"),
+    ("text/plain", "page.html.", "application/octet-stream"),  # the trailing dot is dropped from the name sent
+    ("text/plain", "evil.svg ", "application/octet-stream"),
     ("image/svg+xml", "drawing.svg", "application/octet-stream"),
     ("image/png", "drawing.svg", "application/octet-stream"),
     ("application/xml", "feed.xml", "application/octet-stream"),
