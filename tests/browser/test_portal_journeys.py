@@ -6,13 +6,9 @@ from typing import Any
 
 import pytest
 
+from fixtures.browser import accessible, press
+
 pytestmark = pytest.mark.browser
-BLOCKING = ("serious", "critical")
-
-
-def accessible(page: Any, axe: Any) -> None:
-    bad = [v for v in axe.check(page) if v[1] in BLOCKING]
-    assert not bad, f"{page.url}: {bad}"
 
 
 def answer(page: Any, axe: Any, fields: dict[str, str], button: str = "Continue") -> None:
@@ -21,11 +17,6 @@ def answer(page: Any, axe: Any, fields: dict[str, str], button: str = "Continue"
     for label, value in fields.items():
         page.get_by_label(label, exact=False).first.fill(value)
     press(page, button)
-
-
-def press(page: Any, button: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=button).click()
 
 
 def reference(page: Any) -> str:

@@ -66,7 +66,11 @@ def test_transfer_moves_the_case_and_counts_a_misroute(adviser_client, make_case
     case = make_case("WCITY")
     due = case.sla_due_at
     client, _ = adviser_client("i@example.org", ("WCITY",))
-    assert _post(client, f"/adviser/cases/{case.id}/transfer", authority="WCC", reason="").status_code == 400
+    refused = _post(client, f"/adviser/cases/{case.id}/transfer", authority="WCC", reason="")
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)  # the error summary links to the field, marked invalid
+    assert re.search(r'class="error-summary".*<a href="#transfer-reason">', page, re.S)
+    assert 'aria-invalid="true"' in re.search(r'<textarea[^>]*id="transfer-reason"[^>]*>', page).group(0)
     assert _post(client, f"/adviser/cases/{case.id}/transfer", authority="WYCH", reason="x").status_code == 400
     response = _post(client, f"/adviser/cases/{case.id}/transfer", authority="WCC", reason="It is a county road")
     assert response.status_code == 302 and response.headers["Location"] == "/adviser/"
