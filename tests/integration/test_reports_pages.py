@@ -134,3 +134,14 @@ def test_every_svg_chart_is_labelled(admin, report_data):
         page = admin.get(f"{path}?{MONTH}").get_data(as_text=True)
         for svg in re.findall(r"<svg[^>]*>", page):
             assert 'role="img"' in svg and "aria-labelledby" in svg
+
+
+def test_a_manager_can_sign_out_from_the_reports(manager, report_data):
+    import re
+
+    page = manager.get(f"/reports/?{WEEK}").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="(/[^"]*sign-out[^"]*)">\s*<input type="hidden" name="csrf_token" '
+                     r'value="([^"]+)">', page)
+    assert form is not None, "a sign-out form on every report page"
+    assert manager.post(form.group(1), data={"csrf_token": form.group(2)}).status_code in (302, 303)
+    assert manager.get(f"/reports/?{WEEK}").status_code in (302, 401)
