@@ -150,10 +150,9 @@ def log_report(case_id: int, **_: Any) -> None:
         report = effect.get("report")
         if not report:
             raise ValueError("the stored decision has no missed-bin report to log")
+        # The place keys were stored with the triage decision (under the house's lock).
         case.details = {**(case.details or {}), "missed_bin": report}
         case.location_text = case.location_text or report["address"]
-        case.address_key = report["address_key"][:200]
-        case.collection_date = dt.date.fromisoformat(report["collection_date"])
         original = common.link_duplicate(case, effect.get("duplicate_of"), actor="job:missed_bin",
                                          reason="reports the same missed collection.")
         if original is not None:

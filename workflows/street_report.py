@@ -102,10 +102,10 @@ def log_report(case_id: int, **_: Any) -> None:
     def record(case: Any, effect: dict[str, Any]) -> tuple[str, str]:
         if "place" not in effect:
             raise ValueError("the stored decision has no street report to log")
+        # The place key was stored with the triage decision (under the place's lock).
         location = (case.details or {}).get("location_text")
         if location and not case.location_text:
             case.location_text = location[:300]
-        case.location_key = place_key(case.postcode, case.location_text)
         original = common.link_duplicate(case, effect.get("duplicate_of"), actor="job:street_report",
                                          reason="reports the same problem at the same place.")
         if original is not None:
