@@ -134,8 +134,9 @@ class ServiceClassifier:
         return Prediction(best, confidence, ranked, also)
 
     def _known_words(self, norm: str) -> bool:
+        """Any word-feature set in the message's (cached) vector: the union puts words first."""
         words = dict(self.vectoriser.union.transformer_list)["words"]
-        return bool(words.transform([norm]).nnz)
+        return bool(self.vectoriser.transform([norm])[:, :len(words.vocabulary_)].nnz)
 
 
 # LinearSVC trains in a tenth of the time of a logistic regression here; its margins become
