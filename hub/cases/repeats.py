@@ -185,7 +185,10 @@ def _refuse_bulk_moves(state: Any) -> None:
     table = getattr(state.statement, "table", None)
     if table is None or getattr(table, "name", None) != Case.__tablename__:
         return
-    touched = set(getattr(state.statement, "_values", None) or {})
-    if state.is_delete or {getattr(col, "key", str(col)) for col in touched} & set(KEY_COLUMNS):
+    # Columns set by .values(...), or by a list of rows (an ORM bulk update by primary key).
+    touched = {getattr(col, "key", str(col)) for col in getattr(state.statement, "_values", None) or {}}
+    rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
+    touched.update(key for row in rows for key in row)
+    if state.is_delete or touched & set(KEY_COLUMNS):
         raise RuntimeError("bulk UPDATE/DELETE of cases that moves them would leave repeat contacts stale: "
                            "change Case objects, or call hub.cases.repeats.refresh_cases afterwards")

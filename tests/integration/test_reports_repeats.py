@@ -254,6 +254,9 @@ def test_bulk_statements_that_would_move_cases_are_refused(app):
         sess.execute(update(Case).where(Case.id == ids[1]).values(service_code="waste.bin_day"))
     sess.rollback()
     with pytest.raises(RuntimeError, match="repeat contacts stale"):
+        sess.execute(update(Case), [{"id": ids[1], "citizen_id": None}])  # bulk by primary key
+    sess.rollback()
+    with pytest.raises(RuntimeError, match="repeat contacts stale"):
         sess.execute(delete(Case).where(Case.id == ids[1]))
     sess.rollback()
     # Columns that do not decide repeats may still be set in bulk (the adviser queue assigns so).
