@@ -194,16 +194,7 @@ def medians(f: Filters, sets: Sets) -> dict[str, list[list[dict[str, Any]]]]:
     timed = _where(select(*_dims(f, fine), *[value.label(name) for name, value in hours.items()])
                    .where(Case.sla_due_at.is_not(None),
                           or_(*[getattr(Case, column).is_not(None) for column in TIMES.values()])), f).cte("timed")
-    if _dialect() == "postgresql":
-        union = sql.medians_by_sets(timed, fine, list(sets), list(TIMES)).subquery("sets")
-    else:
-        parts = []
-        for index, dims in enumerate(sets):
-            med = sql.medians(_dialect(), timed, list(dims), list(TIMES)).subquery()
-            cols = [med.c[d] if d in dims else cast(null(), String).label(d) for d in fine]
-            parts.append(select(literal(index, Integer).label("grouping_set"), *cols,
-                                *[med.c[f"{name}_{figure}"] for name in TIMES for figure in ("median", "n")]))
-        union = union_all(*parts).subquery("sets")
+    union = sql.medians(_dialect(), timed, fine, list(sets), list(TIMES)).subquery("sets")
     out: dict[str, list[list[dict[str, Any]]]] = {name: [[] for _ in sets] for name in TIMES}
     for row in _rows(select(union).order_by(union.c.grouping_set, *[union.c[d] for d in fine])):
         index = row.pop("grouping_set")
@@ -216,11 +207,6 @@ def medians(f: Filters, sets: Sets) -> dict[str, list[list[dict[str, Any]]]]:
             if not dims and not out[name][index]:
                 out[name][index].append({"median": None, "n": 0})
     return out
-
-
-def median_hours(f: Filters, sets: Sets, until: str) -> list[list[dict[str, Any]]]:
-    """Median hours from contact to `first_response_at` or `resolved_at` (one measure of `medians`)."""
-    return medians(f, sets)[{column: name for name, column in TIMES.items()}[until]]
 
 
 def service_figures(f: Filters) -> dict[str, Any]:
