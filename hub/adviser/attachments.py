@@ -54,7 +54,7 @@ class AttachmentSource(Protocol):
 
 
 def register_source(app: Any, name: str, source: AttachmentSource) -> None:
-    """Called by a channel's `init_app`. The name is a URL segment and part of audit actions."""
+    """Called by a channel's `init_app`. The name is a URL segment and is recorded with each download."""
     if not re.fullmatch(r"[a-z]{1,9}", name):
         raise ValueError(f"attachment source names are 1-9 lowercase letters, not {name!r}")
     app.extensions.setdefault(EXTENSION_KEY, {})[name] = source

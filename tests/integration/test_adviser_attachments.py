@@ -22,7 +22,7 @@ def _download(case, row, source="email"):
 def _audit(case_id):
     sess = get_session()
     sess.expire_all()
-    return [(r.user_id, r.action, r.ip) for r in
+    return [(r.user_id, r.action, r.detail, r.ip) for r in
             sess.scalars(select(AuditLog).where(AuditLog.case_id == case_id).order_by(AuditLog.id))]
 
 
@@ -66,8 +66,9 @@ def test_a_download_is_the_stored_bytes_with_safe_headers_and_is_audited(adviser
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Cache-Control"] == "private, no-store"
         assert "sandbox" in response.headers["Content-Security-Policy"]
-    assert _audit(case.id) == [(user.id, f"download_attachment:email:{rows['letter.pdf'].id}", "127.0.0.1"),
-                               (user.id, f"download_attachment:email:{rows['photo.png'].id}", "127.0.0.1")]
+    assert _audit(case.id) == [
+        (user.id, "download_attachment", {"source": "email", "attachment_id": rows[name].id, "filename": name},
+         "127.0.0.1") for name in ("letter.pdf", "photo.png")]
 
 
 def test_a_refused_file_cannot_be_downloaded(adviser_client, case_with_files):
