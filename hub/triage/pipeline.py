@@ -23,9 +23,11 @@ from hub.triage.text import normalise, strip_email
 # queue instead. Chosen by cross-validation on the training set (see README "Triage accuracy").
 MIN_CONFIDENCE = 0.2
 SAFEGUARDING = "social_care.safeguarding"
-# The service classifier alone raises a safeguarding concern from this confidence; below it,
-# the dedicated detector (terms, paraphrases, its own high-recall model) decides.
-SAFEGUARDING_SERVICE_CONFIDENCE = 0.5
+# When the service classifier (or one part of the message) leans towards safeguarding this
+# much but none of the dedicated checks agrees, no automated answer is given: an adviser reads
+# it. It no longer raises a concern by itself: cross-validation found it caught no concern the
+# dedicated checks missed, while causing a quarter of the false alarms (docs/decisions/0029).
+SAFEGUARDING_LEAN = 0.5
 DISPOSITIONS = ("self_served", "escalated", "urgent", "signposted", "needs_info")
 # Where a citizen outside the partnership finds their own council (GOV.UK's postcode lookup).
 FIND_YOUR_COUNCIL = "https://www.gov.uk/find-local-council"
@@ -212,6 +214,7 @@ class Pipeline:
 
         # 3. Service: chosen by the citizen, or classified from the text.
         also: tuple[str, float, str] | None = None
+        leaning = False  # towards safeguarding, without a dedicated check agreeing
         chosen = doc.service(contact.service) if contact.service else None
         if chosen is not None:
             service, confidence = chosen, 1.0
@@ -219,15 +222,13 @@ class Pipeline:
         else:
             pred = self.classifier.predict(contact.text, contact.channel)
             best, confidence = pred.service, pred.confidence
-            if best == SAFEGUARDING and confidence >= SAFEGUARDING_SERVICE_CONFIDENCE:
-                return self._safeguarding(f"the service classifier reads it as a safeguarding concern "
-                                          f"({confidence:.2f})", postcode, steps)
             if best == SAFEGUARDING:
-                # The dedicated checks above found nothing and the classifier is unsure: its next
-                # choice is the request (noted, so an adviser can see the hesitation).
+                # The dedicated checks above found nothing: the classifier's next choice is the
+                # request (noted, so an adviser can see the hesitation).
                 best, confidence = next(((code, p) for code, p in pred.ranked if code != SAFEGUARDING), (None, 0.0))
                 steps.append(f"The service classifier leaned towards safeguarding ({pred.confidence:.2f}) "
                              "but no safeguarding check agreed.")
+                leaning = pred.confidence >= SAFEGUARDING_LEAN
             service = doc.service(best) if best else None
             if service is None or confidence < self.min_confidence:
                 hub = doc.triage_authority
@@ -239,18 +240,20 @@ class Pipeline:
                                 data={"best_guess": best} if best else {})
             steps.append(f"Classified as '{service.name}' ({service.code}) with confidence {confidence:.2f}.")
             also = pred.also
-            if also is not None and also[0] == SAFEGUARDING and also[1] >= SAFEGUARDING_SERVICE_CONFIDENCE:
-                return self._safeguarding(f"one part of the message reads as a safeguarding concern "
-                                          f"(\"{also[2]}\")", postcode, steps)
+            if also is not None and also[0] == SAFEGUARDING:
+                steps.append(f"One part of the message leaned towards safeguarding (\"{also[2]}\", {also[1]:.2f}) "
+                             "but no safeguarding check agreed.")
+                leaning = leaning or also[1] >= SAFEGUARDING_LEAN
+                also = None
         if service.code == SAFEGUARDING:
             return self._safeguarding("the citizen chose the safeguarding service", postcode, steps)
-        decision = self._decide_service(contact, service, confidence, postcode, at, steps)
+        decision = self._decide_service(contact, service, confidence, postcode, at, steps, leaning=leaning)
         if also is not None:
             self._mention_second_topic(decision, also)
         return decision
 
     def _decide_service(self, contact: Contact, service: ServiceDef, confidence: float, postcode: str | None,
-                        at: dt.datetime, steps: list[str]) -> Decision:
+                        at: dt.datetime, steps: list[str], leaning: bool = False) -> Decision:
         doc = self.doc
         term = self._urgent(service, contact)
         routed: Route = route(doc, service, postcode)
@@ -296,7 +299,10 @@ class Pipeline:
 
         # Self-service where a workflow can finish it.
         escalate_to = routed.authority or doc.triage_authority
-        if service.workflow:
+        if service.workflow and leaning:
+            # A message that reads a little like a person at risk gets a person, not an automated reply.
+            steps.append("It leaned towards safeguarding, so an adviser reads it rather than an automated answer.")
+        elif service.workflow:
             answer = _workflow(service.workflow)
             if answer is not None:
                 learnt = {"trained": self.trained[service.workflow]} if service.workflow in self.trained else {}

@@ -34,19 +34,20 @@ _FAMILY = (r"mother|father|sister|brother|wife|husband|partner|son|daughter|chil
            r"grandmother|grandfather|gran|nan|nana|girlfriend|boyfriend|little \w+")
 _VICTIM = rf"me|her|him|them|us|my (?:{_FAMILY})|the (?:kids|children|baby|child)|(?:his|her) (?:{_FAMILY})"
 _CHILD = (r"child|children|kid|kids|baby|babies|toddler|little (?:boy|girl|one|ones|lad)|boy|girl|lad|"
-          r"teenager|teenage|pupil|infant|newborn|i am 1[0-7]|[0-9]+ year old|aged 1?[0-9]")
+          r"teenager|teenage|pupil|infant|newborn|i am 1[0-7]|[0-9]+ year old|aged 1?[0-9]|under (?:[1-9]|1[0-6])")
 _CHILD_RISK = (r"left alone|home alone|unsupervised|on (?:their|his|her) own|alone|hungry|starving|not fed|"
                r"never fed|no food|very thin|dirty|filthy|neglect\w*|bruis\w*|burns|marks on|screaming|"
                r"crying (?:\w+ ){0,4}for hours|left (?:\w+ ){0,5}for hours|"
                r"(?:parents|mum|dad|mother|father) (?:are |is |were |was )?(?:out|down|at) (?:at )?the pub|slap\w*|smack\w*|locked (?:in|out)|locks (?:him|her|me) out|out at all hours|"
                r"out on the street|in the cold|freezing|must not tell|mustnt tell|not allowed to tell|"
-               r"scared to go home|older men|cars with|groom\w*|exploit\w*|never at school|not at school")
+               r"scared to go home|older men|cars with|groom\w*|exploit\w*|never at school|not at school|"
+               r"passed out|(?:mother|father|parents?) (?:\w+ ){0,3}drunk|drunk (?:mother|father|parents?)|barefoot")
 _VULNERABLE = (r"elderly|frail|vulnerable|disabled|disabilities|disability|dementia|alzheimers|"
                r"memory problems|confused|learning difficult\w*|in (?:his|her|their) [6-9]0s|[6-9][0-9] year old|"
                r"old (?:man|woman|lady|gentleman|person|chap|boy|girl)|older (?:man|woman|lady|person|people)|"
-               r"pensioner|care home|grandmother|grandfather|gran|nana")
+               r"pensioner|care home|grandmother|grandfather|gran|nana|(?:she|he) is (?:[6-9][0-9]|1[01][0-9])|aged [6-9][0-9]")
 _EXPLOIT = (r"(?:tak\w*|took|steal\w*|stole|stolen|using|spend\w*) (?:his|her|their) (?:money|pension|benefit\w*|"
-            r"cards?|bank\w*|savings)|cheques?|bank card|signs? over|taken over|moved into|cuckoo\w*|"
+            r"cards?|bank\w*|savings)|cheques?|bank card|signs? over|taken over|moved into (?:his|her|their) (?:flat|house|home|spare room)|cuckoo\w*|"
             r"shouts? at|shouting at|scream\w* at|rough|hurt\w*|hits?|slap\w*|bruis\w*|locked|locks|"
             r"frightened|scared|afraid|neglect\w*|soiled|not eaten|has not eaten|no food|left alone|"
             r"not been seen|not seen (?:her|him)|have not seen|took (?:her|his) phone|takes (?:her|his) phone")
@@ -63,9 +64,17 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compile(rx)
      r"(?:step|stepping|walk|walking|jump|jumping) in front of (?:a |the )?(?:train|lorry|bus)|(?:want|wanna|going|gonna) (?:to )?(?:die|disappear)|"
      r"better off (?:dead|without me|if i (?:was|were) not (?:around|here|alive))|no (?:point|reason) (?:in |to )?(?:living|live|anything|going on)|"
      r"(?:do not|dont|don't) (?:want|wanna) to (?:be here|live|wake up|be alive)|point of living|"
-     r"can not go on|not worth living|jump\w* (?:off|in front)|suicid\w*|self harm\w*)\b"),
+     r"can not go on|not worth living|jump\w* (?:off|in front)|suicid\w*|self harm\w*|"
+     r"(?:just |to )?not exist|stop existing|exist any ?more|"
+     r"(?:drive|driving|drove|crash|crashing|steer|steering) my car (?:into|off) (?:a |the )?"
+     r"(?:bridge|wall|tree|river|lorry|cliff)|(?:sat|sitting|stood|standing) on (?:the |a )?"
+     r"(?:railway bridge|motorway bridge|(?:edge of (?:the |a )?)?(?:ledge|cliff))|"
+     r"(?:can not|cannot) (?:be bothered (?:to |2 )?)?(?:fight|fighting) (?:it|this|on) any ?more|"
+     r"(?:sick|tired) of (?:living|being alive)(?! (?:next|near|in|with|here|on|opposite|beside|under|above|like))|(?:see|find) (?:the|any) point (?:of|in) (?:carrying on|going on|living)|"
+     r"(?:will not|not going to) be (?:here|around) (?:for )?much longer|a (?:rope|noose) (?:in|up)|noose|"
+     r"(?:has|have|will have|need|needs) to find me|find my body|by the time (?:they|you|anyone|someone) finds? me)\b"),
     ("domestic abuse",
-     rf"\b(?:{_HARM}) (?:{_VICTIM})\b|\b(?:domestic (?:abuse|violence)|coercive|controls? (?:all )?(?:my|our) money|"
+     rf"\b(?:{_HARM}) (?:{_VICTIM})\b(?! out\b)|\b(?:domestic (?:abuse|violence)|coercive|controls? (?:all )?(?:my|our) money|"
      r"(?:will not|wont|not) let me (?:leave|go out|see|out)|scared (?:to go|of going) home|"
      r"afraid (?:to go|of going) home|(?:he|she|they) (?:broke|fractured|split|cut) my (?:arm|nose|jaw|ribs?|wrist|lip|head)|"
      r"(?:leave|left|flee|fled) (?:home|the house) with the (?:kids|children|baby)|(?:he|she) (?:found out|knows) where (?:i|we|she) (?:live|am|are|was|were|staying)|lock\w* (?:me|her|him|them) (?:in|out of the house)|not safe at home|fleeing|fled|refuge|"

@@ -58,7 +58,15 @@ ABBREVIATIONS = {
     "tipp": "tip", "matress": "mattress", "mattres": "mattress", "sofas": "sofa", "settee": "sofa",
     "couch": "sofa", "fridges": "fridge", "blu": "blue", "badge's": "badge",
     "certficate": "certificate", "cert": "certificate", "certs": "certificate",
+    "in2": "into", "on2": "onto", "cud": "could", "wud": "would", "shud": "should", "dunno": "do not know",
+    "nuthin": "nothing", "hav": "have", "nothin": "nothing", "sumthin": "something", "somethin": "something", "ova": "over",
 }
+# Dropped g's in text-speak ("drivin", "sleepin"): common verbs only, as "-in" alone also ends
+# ordinary words (bin, cabin, within, margin).
+ABBREVIATIONS.update({f"{verb}in": f"{verb}ing" for verb in (
+    "gett go do com tak giv mak say tell writ driv play sleep liv us carry try look wait stay leav hitt "
+    "kick shout scream cry beat threaten sell deal walk talk think feel ask hav runn work pay mov keep "
+    "tak nick steal lock starv freez bleed smok drink shak hurt cutt harm").split()})
 
 _QUOTE_HEADER_RE = re.compile(
     r"^\s*(On .{4,300}wrote:?\s*$|-{2,}\s*(Original|Forwarded) Message\s*-{2,}.*$|From:\s.+$|"

@@ -28,7 +28,7 @@ def answer(text: str, service_code: str, trained: faq.FitModel | None):
                       route=route(DOC, service, None), at=AT, trained=trained)
 
 
-ANSWERS, ESCALATES = ("self_served", "fit 0."), ("escalated", "does not answer it")
+ANSWERS, ESCALATES = ("self_served", f"from {faq.FIT_THRESHOLD:.2f}"), ("escalated", "does not answer it")
 
 
 @pytest.mark.parametrize(("service", "text", "expected"), [

@@ -34,3 +34,11 @@ def test_segments_split_sentences_and_also_clauses():
     parts = segments("There is a huge pothole on Church Street. Also my recycling bin was not emptied on Monday.")
     assert parts == ["There is a huge pothole on Church Street.", "Also my recycling bin was not emptied on Monday."]
     assert segments("pothole on my road also the street light is out") == ["pothole on my road", "the street light is out"]
+
+
+def test_dropped_gs_and_more_text_speak_are_expanded_but_ordinary_in_words_are_not():
+    assert normalise("keep gettin thoughts about drivin my car in2 a bridge") == \
+        "keep getting thoughts about driving my car into a bridge"
+    assert normalise("wish i cud just not exist, hav u got any1") == "wish i could just not exist have you got anyone"
+    # "-in" also ends ordinary words: only the listed verbs are expanded.
+    assert normalise("the bin in the cabin within the margin") == "the bin in the cabin within the margin"
