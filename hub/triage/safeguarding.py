@@ -45,12 +45,14 @@ _CHILD_RISK = (r"left alone|home alone|unsupervised|on (?:their|his|her) own|alo
 _VULNERABLE = (r"elderly|frail|vulnerable|disabled|disabilities|disability|dementia|alzheimers|"
                r"memory problems|confused|learning difficult\w*|in (?:his|her|their) [6-9]0s|[6-9][0-9] year old|"
                r"old (?:man|woman|lady|gentleman|person|chap|boy|girl)|older (?:man|woman|lady|person|people)|"
-               r"pensioner|care home|grandmother|grandfather|gran|nana|(?:she|he) is (?:[6-9][0-9]|1[01][0-9])|aged [6-9][0-9]")
+               r"pensioner|care home|grandmother|grandfather|gran|nana|deaf|blind|wheelchair|(?:she|he) is (?:[6-9][0-9]|1[01][0-9])|aged [6-9][0-9]")
 _EXPLOIT = (r"(?:tak\w*|took|steal\w*|stole|stolen|using|spend\w*) (?:his|her|their) (?:money|pension|benefit\w*|"
             r"cards?|bank\w*|savings)|cheques?|bank card|signs? over|taken over|moved into (?:his|her|their) (?:flat|house|home|spare room)|cuckoo\w*|"
             r"shouts? at|shouting at|scream\w* at|rough|hurt\w*|hits?|slap\w*|bruis\w*|locked|locks|"
             r"frightened|scared|afraid|neglect\w*|soiled|not eaten|has not eaten|no food|left alone|"
-            r"not been seen|not seen (?:her|him)|have not seen|took (?:her|his) phone|takes (?:her|his) phone")
+            r"not been seen|not seen (?:her|him)|have not seen|took (?:her|his) phone|takes (?:her|his) phone|"
+            r"strangers? (?:\w+ )?(?:in|using) (?:his|her|their) (?:flat|house|home)|"
+            r"(?:using|use|used) (?:it|(?:his|her|their) (?:flat|house|home)) (?:to|2) deal|deal\w* (?:drugs )?from")
 
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compile(rx)) for label, rx in (
     ("self-harm or suicide",

@@ -120,6 +120,7 @@ def test_safeguarding_recall_on_the_held_out_sets_is_one(decide, held_out):
     ("sorted my paperwork so that nobody has to find me", "self-harm"),
     ("kids under 6 out barefoot at midnight, mum passed out on the step", "a child"),
     ("a man has moved into her flat and takes her pension, she is 80", "a vulnerable adult"),
+    ("my neighbour is deaf, theres strangers in his flat usin it 2 deal from", "a vulnerable adult"),
     ("the lorry drove into the wall of my garden", None),
     ("i am sick of living next to this noise", None),
     ("my mum has moved into a care home, is her house exempt from council tax", None),
