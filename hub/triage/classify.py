@@ -156,14 +156,14 @@ class BinaryModel:
     classes are balanced because the positives are rare, and the caller picks its threshold.
     """
 
-    def __init__(self, vectoriser: Vectoriser, matrix: Any, flags: Sequence[bool]):
+    def __init__(self, vectoriser: Vectoriser, matrix: Any, flags: Sequence[bool], c: float = 10.0):
         self.vectoriser = vectoriser
         labels = [bool(f) for f in flags]
         # With no positives (or nothing else) there is nothing to learn: the head says "no"
         # (the other checks still run) rather than failing the whole build.
         self.model: LogisticRegression | None = None
         if len(set(labels)) == 2:
-            self.model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear").fit(matrix, labels)
+            self.model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear").fit(matrix, labels)
             self._positive = list(self.model.classes_).index(True)
 
     def probability(self, normalised: str) -> float:

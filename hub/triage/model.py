@@ -23,12 +23,12 @@ import sklearn
 
 from hub.partnership.schema import PartnershipDoc
 from hub.triage.classify import ServiceClassifier, Vectoriser, features, model_text
-from hub.triage.safeguarding import SafeguardingModel
+from hub.triage.safeguarding import C as SAFEGUARDING_C, SafeguardingModel
 from hub.triage.urgency import UrgencyModel
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "2"  # bump when features or training change shape
+MODEL_VERSION = "3"  # bump when features, text normalisation or training settings change
 TRAIN_FILE = Path(__file__).resolve().parent / "data" / "train.jsonl"
 MODEL_FILENAME = "triage-model.joblib"
 # Partnership examples are few and written to be typical: they count a little more.
@@ -112,7 +112,8 @@ def build(rows: Sequence[TrainingRow]) -> Models:
     flags = [row.safeguarding or row.service == "social_care.safeguarding" for row in rows]
     # The pipeline consults urgency only for services that have urgent terms configured.
     urgency = UrgencyModel(vectoriser, matrix, [row.urgent for row in rows])
-    models = Models(fingerprint(rows), classifier, SafeguardingModel(vectoriser, matrix, flags), urgency, len(rows))
+    models = Models(fingerprint(rows), classifier, SafeguardingModel(vectoriser, matrix, flags, SAFEGUARDING_C), urgency,
+                    len(rows))
     log.info("triage models built", extra={"rows": len(rows), "seconds": round(time.perf_counter() - started, 2)})
     return models
 

@@ -59,7 +59,7 @@ ABBREVIATIONS = {
     "couch": "sofa", "fridges": "fridge", "blu": "blue", "badge's": "badge",
     "certficate": "certificate", "cert": "certificate", "certs": "certificate",
     "in2": "into", "on2": "onto", "cud": "could", "wud": "would", "shud": "should", "dunno": "do not know",
-    "nuthin": "nothing", "hav": "have", "nothin": "nothing", "sumthin": "something", "somethin": "something", "ova": "over",
+    "nuthin": "nothing", "hav": "have", "jus": "just", "nothin": "nothing", "sumthin": "something", "somethin": "something", "ova": "over",
 }
 # Dropped g's in text-speak ("drivin", "sleepin"): common verbs only, as "-in" alone also ends
 # ordinary words (bin, cabin, within, margin).
