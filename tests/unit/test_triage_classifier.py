@@ -96,7 +96,8 @@ def test_safeguarding_in_any_topic_wins_over_a_self_service_answer(decide):
     assert decision.safeguarding and decision.authority == "WCC"
 
 
-@pytest.mark.parametrize("held_out", [HELDOUT, HELDOUT.with_name("triage_heldout_v2.jsonl")], ids=["v1", "v2"])
+@pytest.mark.parametrize("held_out", [HELDOUT, HELDOUT.with_name("triage_heldout_v2.jsonl"),
+                                      HELDOUT.with_name("triage_heldout_v3.jsonl")], ids=["v1", "v2", "v3"])
 def test_safeguarding_recall_on_the_held_out_sets_is_one(decide, held_out):
     rows = [json.loads(line) for line in held_out.read_text().splitlines() if line.strip()]
     at_risk = [row for row in rows if row["safeguarding"]]
