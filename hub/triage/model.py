@@ -24,6 +24,7 @@ import sklearn
 from hub.partnership.schema import PartnershipDoc
 from hub.triage.classify import ServiceClassifier, Vectoriser, features, model_text
 from hub.triage.safeguarding import C as SAFEGUARDING_C, SafeguardingModel
+from hub.triage.text import ABBREVIATIONS
 from hub.triage.urgency import UrgencyModel
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,9 @@ def labelled_rows(items: Iterable[dict[str, Any]]) -> list[TrainingRow]:
 
 
 def fingerprint(rows: Sequence[TrainingRow]) -> str:
-    digest = hashlib.sha256(f"{MODEL_VERSION}|{sklearn.__version__}".encode())
+    # Settings the saved models depend on are part of it too, so changing one rebuilds them.
+    settings = json.dumps([MODEL_VERSION, sklearn.__version__, SAFEGUARDING_C, ABBREVIATIONS], sort_keys=True)
+    digest = hashlib.sha256(settings.encode())
     for row in rows:
         digest.update(json.dumps([row.text, row.service, row.channel, row.safeguarding, row.weight,
                                   row.urgent]).encode())

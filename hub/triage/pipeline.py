@@ -93,6 +93,7 @@ class Decision:
             "safeguarding": self.safeguarding, "urgent": self.urgent,
             **({"also": self.data["also"]} if self.data.get("also") else {}),
             **({"best_guess": self.data["best_guess"]} if self.data.get("best_guess") else {}),
+            **({"safeguarding_lean": True} if self.data.get("safeguarding_lean") else {}),
         }
 
 
@@ -267,6 +268,15 @@ class Pipeline:
             return Decision(authority=hub.code, disposition="urgent", urgent=True,
                             reply="Thank you. This has been passed to an adviser as urgent.",
                             explanation=steps, **base)
+        if leaning and not term:
+            # A message that reads a little like a person at risk gets a person: not a signpost,
+            # not an automated question, not an automated answer (docs/decisions/0029).
+            to = routed.authority if routed.authority is not None and routed.partner else doc.triage_authority
+            steps.append(f"It leaned towards safeguarding, so {to.name}'s advisers read it rather than an "
+                         "automated reply.")
+            return Decision(authority=to.code, disposition="escalated", explanation=steps,
+                            reply=f"Thank you. {to.name} will reply within {service.sla.hours} working hours.",
+                            data={"safeguarding_lean": True}, **base)
         if routed.missing == "unknown_sector":
             assert postcode is not None
             return self._outside_area(service, postcode, base, steps)
@@ -299,10 +309,7 @@ class Pipeline:
 
         # Self-service where a workflow can finish it.
         escalate_to = routed.authority or doc.triage_authority
-        if service.workflow and leaning:
-            # A message that reads a little like a person at risk gets a person, not an automated reply.
-            steps.append("It leaned towards safeguarding, so an adviser reads it rather than an automated answer.")
-        elif service.workflow:
+        if service.workflow:
             answer = _workflow(service.workflow)
             if answer is not None:
                 learnt = {"trained": self.trained[service.workflow]} if service.workflow in self.trained else {}

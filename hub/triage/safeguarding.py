@@ -17,7 +17,8 @@ from hub.triage.classify import BinaryModel, model_text
 from hub.triage.text import normalise
 
 # The binary classifier flags a message at this probability of being a safeguarding concern.
-# Chosen low on purpose (cross-validated on the training set for recall 1.0), see README.
+# Chosen low on purpose by cross-validation on the training set (recall 0.997 there with the
+# terms and patterns; every held-out concern caught), see README and docs/decisions/0029.
 THRESHOLD = 0.3
 # The classifier's regularisation (less is a sharper boundary between concerns and near-twins).
 C = 10.0
@@ -36,18 +37,18 @@ _FAMILY = (r"mother|father|sister|brother|wife|husband|partner|son|daughter|chil
            r"grandmother|grandfather|gran|nan|nana|girlfriend|boyfriend|little \w+")
 _VICTIM = rf"me|her|him|them|us|my (?:{_FAMILY})|the (?:kids|children|baby|child)|(?:his|her) (?:{_FAMILY})"
 _CHILD = (r"child|children|kid|kids|baby|babies|toddler|little (?:boy|girl|one|ones|lad)|boy|girl|lad|"
-          r"teenager|teenage|pupil|infant|newborn|i am 1[0-7]|[0-9]+ year old|aged 1?[0-9]|under (?:[1-9]|1[0-6])")
+          r"teenager|teenage|pupil|infant|newborn|i am 1[0-7]|[0-9]+ year old|aged 1?[0-9]")
 _CHILD_RISK = (r"left alone|home alone|unsupervised|on (?:their|his|her) own|alone|hungry|starving|not fed|"
                r"never fed|no food|very thin|dirty|filthy|neglect\w*|bruis\w*|burns|marks on|screaming|"
                r"crying (?:\w+ ){0,4}for hours|left (?:\w+ ){0,5}for hours|"
                r"(?:parents|mum|dad|mother|father) (?:are |is |were |was )?(?:out|down|at) (?:at )?the pub|slap\w*|smack\w*|locked (?:in|out)|locks (?:him|her|me) out|out at all hours|"
                r"out on the street|in the cold|freezing|must not tell|mustnt tell|not allowed to tell|"
                r"scared to go home|older men|cars with|groom\w*|exploit\w*|never at school|not at school|"
-               r"passed out|(?:mother|father|parents?) (?:\w+ ){0,3}drunk|drunk (?:mother|father|parents?)|barefoot")
+               r"passed out|(?:mother|father|parents?) (?:\w+ ){0,3}drunk|drunk (?:mother|father|parents?)")
 _VULNERABLE = (r"elderly|frail|vulnerable|disabled|disabilities|disability|dementia|alzheimers|"
                r"memory problems|confused|learning difficult\w*|in (?:his|her|their) [6-9]0s|[6-9][0-9] year old|"
                r"old (?:man|woman|lady|gentleman|person|chap|boy|girl)|older (?:man|woman|lady|person|people)|"
-               r"pensioner|care home|grandmother|grandfather|gran|nana|deaf|blind|wheelchair|learning disabilit\w*|"
+               r"pensioner|care home|grandmother|grandfather|gran|nana|deaf|learning disabilit\w*|"
                r"(?:she is|he is|shes|hes) (?:[6-9][0-9]|1[01][0-9])|aged [6-9][0-9]")
 _EXPLOIT = (r"(?:tak\w*|took|steal\w*|stole|stolen|using|spend\w*) (?:his|her|their) (?:money|pension|benefit\w*|"
             r"cards?|bank\w*|savings)|cheques?|bank card|signs? over|taken over|moved into (?:his|her|their) (?:flat|house|home|spare room)|cuckoo\w*|"
@@ -56,36 +57,45 @@ _EXPLOIT = (r"(?:tak\w*|took|steal\w*|stole|stolen|using|spend\w*) (?:his|her|th
             r"not been seen|not seen (?:her|him)|have not seen|took (?:her|his) phone|takes (?:her|his) phone|"
             r"strangers? (?:\w+ )?(?:in|using) (?:his|her|their) (?:flat|house|home)|"
             r"(?:using|use|used) (?:it|(?:his|her|their) (?:flat|house|home)) (?:to|2) deal|deal\w* (?:drugs )?from|"
-            r"(?:taken|took|takes|take) (?:his|her|their) (?:key|keys)|scam\w*|rogue|doorstep (?:traders?|sellers?|callers?)|keep coming back|"
-            r"payments? (?:to|for) (?:a |the )?\w+ (?:company|firm)|(?:ask|asks|asking) permission")
+            r"(?:taken|took|takes|take) (?:his|her|their) (?:key|keys)|scam\w*|rogue|doorstep (?:traders?|sellers?|callers?)|"
+            r"payments? (?:to|for) (?:a |the )?\w+ (?:company|firm)")
 
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compile(rx)) for label, rx in (
     ("self-harm or suicide",
      r"\b(?:end(?:ing)? (?:it all|it|things|my life|everything)|kill(?:ing)? (?:myself|himself|herself|themselves)|"
      r"(?:hang|hanging|harm|harming|hurt|hurting|cut|cutting|cuts) (?:myself|himself|herself|themselves)|"
      r"take (?:all )?(?:my|the|these|those) (?:pills|tablets)|taking all (?:my|the) (?:pills|tablets)|"
-     r"(?:pills|tablets) ready|(?:have|got) (?:the |my |all my |all the |some )?(?:pills|tablets) (?:here|ready|next to me|in front of me|lined up)(?! for)|"
-     r"(?:want|wanted|wanting|wish) (?:it all|everything|the pain|it) (?:to |2 )?(?:stop|end|be over)|overdos\w*|(?:saving|saved|stockpil\w*|hoard\w*) (?:up )?(?:all )?(?:my |the |some )?"
-     r"(?:pills|tablets|meds|medication|painkillers)|(?:go to sleep|fall asleep|sleep) (?:and )?(?:not|never) wake up|"
+     r"(?:pills|tablets) ready|(?:have|got) (?:all )?(?:my|the) (?:pills|tablets) (?:ready|lined up|in front of me|next to me)|"
+     r"(?:want|wanted|wanting|wish) (?:it all|everything|the pain) (?:to |2 )?(?:stop|end|be over)|overdos\w*|"
+     r"(?:saving|saved|stockpil\w*|hoard\w*) (?:up )?(?:all )?(?:my |the |some )?(?:pills|tablets|meds|medication|painkillers)|"
+     r"stockpil\w* (?:his|her|their|my) (?:\w+ )?(?:pills|tablets|meds|medication|medicine|painkillers|prescribed|prescription)|"
+     r"(?:walk|walking|throw myself|throwing myself) into (?:the )?(?:river|severn|sea|canal|lake)|"
+     r"(?:go to sleep|fall asleep|sleep) (?:and )?(?:not|never) wake up|"
      r"(?:i am|im|i feel|feel like|feeling like) (?:such )?(?:a |such a )?burden|"
      r"thinking (?:about|of) (?:the )?(?:railway|train) (?:line|lines|tracks)|"
      r"(?:step|stepping|walk|walking|jump|jumping) in front of (?:a |the )?(?:train|lorry|bus)|(?:want|wanna|going|gonna) (?:to )?(?:die|disappear)|"
      r"better off (?:dead|without me|if i (?:was|were) not (?:around|here|alive))|no (?:point|reason) (?:in |to )?(?:living|live|anything|going on)|"
-     r"(?:do not|dont|don't) (?:want|wanna) to (?:be here|live|wake up|be alive)|point of living|"
-     r"can not go on|not worth living|jump\w* (?:off|in front)|suicid\w*|self harm\w*|"
-     r"(?:just |to )?not exist|stop existing|exist any ?more|"
-     r"(?:drive|driving|drove|crash|crashing|steer|steering) my car (?:into|off) (?:a |the )?"
-     r"(?:bridge|wall|tree|river|lorry|cliff)|(?:sat|sitting|stood|standing) on (?:the |a )?"
+     r"(?:do not|dont|don't) (?:want|wanna) to (?:be here|live|wake up|be alive|exist)|point of living|"
+     r"can not go on|not worth living|(?:can not|cannot) do (?:this|it) any ?more(?! (?:with|of|from))|"
+     r"wanted (?:someone|somebody|anyone) to (?:know|no)(?! (?:that )?(?:the|my|our|about|how|when|where))|jump\w* (?:off|in front)|suicid\w*|self harm\w*|"
+     r"i (?:just )?(?:want to |wish i could |wish i did |could )(?:just )?not exist|i (?:just )?want to stop existing|"
+     r"(?:thoughts? (?:of|about)|thinking (?:of|about)|want to|going to|gonna|might|could) (?:just )?"
+     r"(?:drive|driving|crash|crashing|steer|steering) my car (?:into|off)|"
+     r"(?:drive|driving|drove|crash\w*|steer\w*) my car (?:into|off) (?:\w+ ){0,6}on purpose|"
+     r"(?:^|i am |im |i was |am )(?:sat|sitting|stood|standing) on (?:the |a )?"
      r"(?:railway bridge|motorway bridge|(?:edge of (?:the |a )?)?(?:ledge|cliff))|"
      r"(?:can not|cannot) (?:be bothered (?:to |2 )?)?(?:fight|fighting) (?:it|this|on) any ?more|"
-     r"(?:sick|tired) of (?:living|being alive)(?! (?:next|near|in|with|here|on|opposite|beside|under|above|like))|(?:see|find) (?:the|any) point (?:of|in) (?:carrying on|going on|living)|"
-     r"(?:will not|not going to) be (?:here|around) (?:for )?much longer|a (?:rope|noose) (?:in|up)|noose|"
-     r"(?:has|have|will have|need|needs) to find me|find my body|by the time (?:they|you|anyone|someone) finds? me|"
-     r"(?:had|have had|i have had) enough of (?:living|life|being alive)(?! (?:next|near|in|with|here|on|opposite|beside|under|above|like))|"
-     r"(?:after|when|once) i (?:am|have|ve) gone|no need to (?:contact|call|ring|email|text) me (?:again|after)|"
-     r"(?:will not|not going to) be needing (?:it|any of it|anything|them) (?:after|any ?more))\b"),
+     r"(?:sick|tired|had enough) of (?:living|being alive|life)(?! (?:next|near|opposite|beside|by|at|on|under|above|below|"
+     r"in (?:this|the|a|my|our) (?:house|flat|street|road|area|town|village|estate|city|close|building)))|"
+     r"(?:see|find) (?:the|any) point (?:of|in) (?:carrying on|going on|living)|"
+     r"(?:put|got|bought|have|hung|tied) (?:up )?a (?:rope|noose) (?:in|up in|from) (?:the|my) "
+     r"(?:garage|loft|attic|shed|tree|wardrobe|banister|stairs)|noose|"
+     r"(?:nobody|no one|noone|none of them|my (?:kids|children|family|mother|father|son|daughter|wife|husband|partner)) "
+     r"(?:has|have|will have|needs?|should have) to find me|find my body|by the time (?:they|you|anyone|someone) finds? me|"
+     r"(?:after|when|once) i (?:am|have) gone\b(?! (?:to|through|on|out|in|back|over|away|past|into|down|up|for|and|shopping|home))"
+     r")\b"),
     ("domestic abuse",
-     rf"\b(?:{_HARM}) (?:{_VICTIM})\b(?! out\b)|\b(?:domestic (?:abuse|violence)|coercive|controls? (?:all )?(?:my|our) money|"
+     rf"\b(?!(?:kick\w*|chuck\w*|throw\w*|threw) (?:{_VICTIM}) out\b)(?:{_HARM}) (?:{_VICTIM})\b|\b(?:domestic (?:abuse|violence)|coercive|controls? (?:all )?(?:my|our) money|"
      r"(?:will not|wont|not) let me (?:leave|go out|see|out)|scared (?:to go|of going) home|"
      r"afraid (?:to go|of going) home|(?:he|she|they) (?:broke|fractured|split|cut) my (?:arm|nose|jaw|ribs?|wrist|lip|head)|"
      r"(?:leave|left|flee|fled) (?:home|the house) with the (?:kids|children|baby)|(?:he|she) (?:found out|knows) where (?:i|we|she) (?:live|am|are|was|were|staying)|lock\w* (?:me|her|him|them) (?:in|out of the house)|not safe at home|fleeing|fled|refuge|"
@@ -93,7 +103,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compile(rx)
     ("a child at risk", _near(_CHILD, _CHILD_RISK, 10)),
     ("a vulnerable adult being harmed or exploited", _near(_VULNERABLE, _EXPLOIT, 12)),
     ("abuse or exploitation",
-     r"\b(?:abus(?:e|ed|ing|er)|(?<!dog )groom(?:ed|ing)|exploit(?:ed|ing|ation)|sexual(?:ly)?|rape\w*|"
+     r"\b(?:self neglect\w*|squalor|abus(?:e|ed|ing|er)|(?<!dog )groom(?:ed|ing)|exploit(?:ed|ing|ation)|sexual(?:ly)?|rape\w*|"
      r"traffick\w*|modern slavery|forced to work|touching me|touches me|molest\w*|neglected|"
      r"(?:i|i am|she is|he is|they are|we are|child is|children are|kids are|someone is) "
      r"(?:at risk|in danger|unsafe|not safe|scared for (?:my|her|his) life))\b"),

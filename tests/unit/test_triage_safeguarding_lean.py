@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from hub.triage.classify import Prediction
 from hub.triage.pipeline import Contact, Pipeline
 
@@ -24,8 +26,13 @@ class Leaning:
         return Prediction(self.ranked[0][0], self.ranked[0][1], self.ranked, self.also)
 
 
-def decide(doc, classifier, text="can I renew my library books online?"):
-    return Pipeline(doc, classifier, [lambda text, channel: None]).decide(Contact(text=text, channel="web", at=AT))
+def decide(doc, classifier, text="can I renew my library books online?", postcode=None):
+    return Pipeline(doc, classifier, [lambda text, channel: None]).decide(
+        Contact(text=text, channel="web", postcode=postcode, at=AT))
+
+
+def leaning_towards(service: str) -> Leaning:
+    return Leaning((("social_care.safeguarding", 0.6), (service, 0.3)))
 
 
 def test_a_strong_lean_gets_an_adviser_not_an_automated_answer(partnership_doc):
@@ -33,7 +40,8 @@ def test_a_strong_lean_gets_an_adviser_not_an_automated_answer(partnership_doc):
     assert decision.service == "libraries.renewal"
     assert not decision.safeguarding and decision.disposition == "escalated" and decision.authority == "HUB"
     assert any("leaned towards safeguarding" in step for step in decision.explanation)
-    assert any("an adviser reads it" in step for step in decision.explanation)
+    assert any("advisers read it rather than an automated reply" in step for step in decision.explanation)
+    assert decision.as_json()["safeguarding_lean"] is True
 
 
 def test_a_part_of_the_message_leaning_towards_safeguarding_also_gets_an_adviser(partnership_doc):
@@ -46,3 +54,24 @@ def test_a_part_of_the_message_leaning_towards_safeguarding_also_gets_an_adviser
 def test_a_weak_lean_lets_the_workflow_answer(partnership_doc):
     decision = decide(partnership_doc, Leaning((("social_care.safeguarding", 0.4), ("libraries.renewal", 0.35))))
     assert decision.service == "libraries.renewal" and decision.disposition == "self_served"
+
+
+@pytest.mark.parametrize(("service", "text", "postcode", "authority"), [
+    # A partner council's service goes to that council's advisers.
+    ("environment.noise", "shouting next door again", "WR14 2EX", "MHDC"),
+    # A non-partner council would be a signpost nobody here reads: the hub's advisers instead.
+    ("waste.missed_bin", "bin not emptied at 4 High St", "WR10 1AB", "HUB"),
+    # Outside the partnership altogether: not told to find their council, read by an adviser.
+    ("environment.noise", "shouting next door again", "B1 1AA", "HUB"),
+    # No place known: not an automated question back.
+    ("roads.pothole", "a hole in the road", None, "HUB"),
+])
+def test_a_lean_is_never_signposted_or_asked_a_question_automatically(partnership_doc, service, text, postcode, authority):
+    decision = decide(partnership_doc, leaning_towards(service), text, postcode)
+    assert (decision.service, decision.disposition, decision.authority) == (service, "escalated", authority)
+    assert decision.signpost is None and decision.needs == []
+
+
+def test_an_urgent_report_that_leans_stays_urgent(partnership_doc):
+    decision = decide(partnership_doc, leaning_towards("roads.pothole"), "pothole, a cyclist was injured", "WR14 2EX")
+    assert decision.disposition == "urgent" and decision.authority == "WCC"
