@@ -67,6 +67,20 @@ def init_app(app: Flask) -> None:
         # Trust exactly as many proxies as configured: more would let a client forge its address.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count,  # type: ignore[method-assign]
                                 x_proto=settings.proxy_count, x_host=settings.proxy_count)
+    else:
+        warned = []
+
+        @app.before_request
+        def _warn_unconfigured_proxy() -> None:
+            """Behind a proxy with HUB_PROXY_COUNT=0 every client has the proxy's address, so
+            rate limits and the staff sign-in brake would count everyone together (20 wrong
+            passwords anywhere lock out every adviser). Said once per process, at the first sign."""
+            if not warned and "X-Forwarded-For" in request.headers:
+                warned.append(True)
+                log.warning("requests arrive through a proxy (X-Forwarded-For) but HUB_PROXY_COUNT is 0: every "
+                            "client looks like the proxy to rate limits and the sign-in brake; set "
+                            "HUB_PROXY_COUNT to the number of proxies in front of the hub",
+                            extra={"remote_addr": request.remote_addr})
     limiter = Limiter(get_remote_address, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
     limiter.init_app(app)
     app.extensions["hub.limiter"] = limiter

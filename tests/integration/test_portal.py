@@ -201,6 +201,18 @@ def test_behind_a_proxy_limits_count_each_citizen_separately(database_url: str, 
         assert attempt("198.51.100.8") == 400  # another citizen is not locked out
 
 
+def test_a_proxy_the_hub_was_not_told_about_is_reported_once(database_url: str, new_app: Any, caplog: Any) -> None:
+    unaware = new_app(database_url, HUB_PROXY_COUNT="0")
+    with unaware.app_context(), caplog.at_level("WARNING", logger="hub.security"):
+        visitor = unaware.test_client()
+        visitor.get("/")
+        assert not [r for r in caplog.records if "HUB_PROXY_COUNT" in r.getMessage()]
+        for _ in range(3):
+            assert visitor.get("/", headers={"X-Forwarded-For": "198.51.100.7"}).status_code == 200
+    warnings = [r for r in caplog.records if "HUB_PROXY_COUNT is 0" in r.getMessage()]
+    assert len(warnings) == 1
+
+
 def test_changing_an_answer_returns_to_check_your_answers(app: Any, client: Any) -> None:
     client.get("/report/pothole")
     post(client, "/report/pothole/location", postcode="WR14 3AB", location="by the school")
