@@ -92,7 +92,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compile(rx)
      r"(?:garage|loft|attic|shed|tree|wardrobe|banister|stairs)|noose|"
      r"(?:nobody|no one|noone|none of them|my (?:kids|children|family|mother|father|son|daughter|wife|husband|partner)) "
      r"(?:has|have|will have|needs?|should have) to find me|find my body|by the time (?:they|you|anyone|someone) finds? me|"
-     r"(?:after|when|once) i (?:am|have) gone\b(?! (?:to|through|on|out|in|back|over|away|past|into|down|up|for|and|shopping|home))"
+     r"(?:after|when|once) i (?:am|have) gone\b(?! (?:to|through|on|out|in|back|over|away|past|into|down|up|for|and|shopping|home))|"
+     # Putting affairs in order and saying goodbye, the signs most often missed in unseen data.
+     r"final arrangements|affairs in order(?! (?:before|as|because) (?:we|i) (?:am |are )?(?:move|moving|emigrat\w*|relocat\w*))|arranged my (?:own )?funeral|paid for (?:my|the) (?:own )?(?:funeral|cremation)|"
+     r"before i join (?:him|her|them|my)|no way out|last (?:\w+ ){0,2}i(?:ll| will) ever|"
+     r"(?:said|saying) (?:thank you and )?goodbye to (?:the people|everyone|my|all)|"
+     r"(?:written|wrote|left|leaving) (?:my |a )?(?:notes?|letters?) (?:for|to) (?:everyone|my family|my (?:kids|children|wife|"
+     r"husband|daughter|son|mother|father))|(?:go|going) off the top of|"
+     r"(?:putting|put|kept|keeping) (?:my |the )?(?:\w+ )?(?:pills|tablets|meds) (?:aside|by)|(?:there is|theres) a (?:rope|noose)"
      r")\b"),
     ("domestic abuse",
      rf"\b(?!(?:kick\w*|chuck\w*|throw\w*|threw) (?:{_VICTIM}) out\b)(?:{_HARM}) (?:{_VICTIM})\b|\b(?:domestic (?:abuse|violence)|coercive|controls? (?:all )?(?:my|our) money|"
