@@ -66,10 +66,10 @@ def test_an_advisers_correction_changes_the_next_model_build(app):
     def predicted(text: str) -> str | None:
         return build_pipeline(current()).classifier.predict(text, "web").service
 
-    similar = "grit bin empty on the hill"
+    similar = "salt bin empty on the hill"
     before = predicted(similar)
     assert before != "general.enquiry"
-    got = receive_contact(channel="web", body="the grit bin on our road is empty again", email="g@example.org")
+    got = receive_contact(channel="web", body="the salt bin on our road is empty again", email="g@example.org")
     commit_and_dispatch()
     record_correction(got.case, "general.enquiry", user_id=None)
     [example] = queries.training_examples()
