@@ -196,6 +196,23 @@ def test_case_page_renders_in_every_status(adviser_client, make_case):
     assert _post(client, f"/adviser/cases/{reopened.id}/reopen").status_code == 400
 
 
+def test_a_case_triage_leaned_on_is_marked_for_a_risk_check_in_the_queue_and_on_the_case(adviser_client, make_case):
+    from hub.db import get_session
+
+    client, _ = adviser_client("lean@example.org", ("WCITY",))
+    leaned = make_case("WCITY", body="Cancel my garden bin please, I won't need it")
+    plain = make_case("WCITY", body="Bin not emptied")
+    leaned.triage = {"confidence": 0.4, "safeguarding_lean": True}
+    get_session().commit()
+    queue = client.get("/adviser/").get_data(as_text=True)
+    row = next(line for line in queue.split("<tr") if leaned.reference in line)
+    other = next(line for line in queue.split("<tr") if plain.reference in line)
+    assert "Check for risk" in row and "Check for risk" not in other
+    page = client.get(f"/adviser/cases/{leaned.id}").get_data(as_text=True)
+    assert "Check for risk" in page and "possibly about someone at risk" in page
+    assert "Check for risk" not in client.get(f"/adviser/cases/{plain.id}").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("path", [
     "/adviser/cases/999999999999999999999", "/adviser/cases/2147483648", "/adviser/cases/0",
     "/adviser/cases/99999999999999999999/messages", "/adviser/admin/users/99999999999999999999",
