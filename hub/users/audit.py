@@ -63,9 +63,8 @@ def _describe(key: str, value: Any) -> str:
 def history(user_id: int) -> list[dict[str, Any]]:
     """The latest changes made to one account, newest first, worded for its admin page."""
     rows = account_audit_rows(user_id)
-    actors = {row.user_id: queries.get(row.user_id) for row in rows if row.user_id is not None}
+    actors = queries.emails({row.user_id for row in rows if row.user_id is not None})
     return [{"at": row.at, "action": ACTIONS.get(row.action, row.action),
-             "by": (actors[row.user_id].email if row.user_id and actors.get(row.user_id) else
-                    (row.detail or {}).get("via", "unknown")),
+             "by": actors.get(row.user_id) or (row.detail or {}).get("via", "unknown"),
              "what": [_describe(k, v) for k, v in (row.detail or {}).items() if k != "via"]}
             for row in rows]

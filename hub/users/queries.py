@@ -23,6 +23,13 @@ def get(user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
+def emails(user_ids: set[int]) -> dict[int, str]:
+    """Each user's email, by id, in one query."""
+    if not user_ids:
+        return {}
+    return {user_id: email for user_id, email in session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))}
+
+
 def known_authorities(codes: list[str]) -> set[str]:
     return set(session.scalars(select(Authority.code).where(Authority.code.in_(codes))))
 

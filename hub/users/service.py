@@ -77,12 +77,7 @@ def add_user(email: str, password: str, role: str, authorities: list[str], *, na
     email = _checked(email, password, role, authorities)
     user = queries.get_by_email(email)
     if user is None:
-        user = User(email=email, role=role, password_hash=hash_password(password), active=True,
-                    name=name or email.split("@")[0])
-        queries.save(user)
-        queries.set_memberships(user, authorities)
-        record(COMMAND_LINE, "create_user", user.id, {"email": email, **_state(user)})
-        return user
+        return create_user(email, password, role, authorities, name=name, by=COMMAND_LINE)
     before = _state(user)
     password_changed = not check_password_hash(user.password_hash, password)
     if password_changed:
