@@ -27,7 +27,8 @@ def emails(user_ids: set[int]) -> dict[int, str]:
     """Each user's email, by id, in one query."""
     if not user_ids:
         return {}
-    return {user_id: email for user_id, email in session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))}
+    rows = session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
+    return {user_id: email for user_id, email in rows}
 
 
 def known_authorities(codes: list[str]) -> set[str]:
