@@ -26,6 +26,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from hub.partnership.routing import Route
 from hub.partnership.schema import Article, PartnershipDoc, ServiceDef
+from hub.triage.classify import features
 from hub.triage.pipeline import Contact, WorkflowResult
 from hub.triage.text import normalise
 
@@ -218,11 +219,7 @@ def _train(doc: PartnershipDoc, labelled: list[tuple[str, str, bool]]) -> FitMod
     if min(flags.count(True), flags.count(False)) < MIN_EXAMPLES:
         return None
     # Words say what is asked; letter fragments inside words survive text-speak ("opn", "regster").
-    vectoriser = FeatureUnion([
-        ("words", TfidfVectorizer(stop_words=_STOP, ngram_range=(1, 2), sublinear_tf=True, min_df=2,
-                                  token_pattern=r"(?u)\b[a-z][a-z]+\b")),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
-    ])
+    vectoriser = features(stop_words=_STOP, word_pattern=r"(?u)\b[a-z][a-z]+\b", word_min_df=2)
     words = vectoriser.fit_transform([_clean(text) for _, text, _ in labelled])
     found = sparse.csr_matrix([signals(doc, service, text)[1] for service, text, _ in labelled])
     model = LogisticRegression(C=FIT_C, solver="liblinear").fit(sparse.hstack([words, found]), flags)

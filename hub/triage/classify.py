@@ -50,9 +50,12 @@ def model_text(text: str, channel: str | None = None) -> str:
     return normalise(_POSTCODE.sub(" ", text))
 
 
-def features() -> FeatureUnion:
+def features(*, stop_words: list[str] | None = None, word_pattern: str = r"(?u)\b\w\w+\b",
+             word_min_df: int = 1) -> FeatureUnion:
+    """Words (1-2grams) and letter fragments inside words; the FAQ fit drops stop words."""
     return FeatureUnion([
-        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
+        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=word_min_df,
+                                  stop_words=stop_words, token_pattern=word_pattern)),
         ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
     ])
 
@@ -156,14 +159,15 @@ class BinaryModel:
     classes are balanced because the positives are rare, and the caller picks its threshold.
     """
 
-    def __init__(self, vectoriser: Vectoriser, matrix: Any, flags: Sequence[bool], c: float = 10.0):
+    def __init__(self, vectoriser: Vectoriser, matrix: Any, flags: Sequence[bool]):
         self.vectoriser = vectoriser
         labels = [bool(f) for f in flags]
         # With no positives (or nothing else) there is nothing to learn: the head says "no"
         # (the other checks still run) rather than failing the whole build.
         self.model: LogisticRegression | None = None
         if len(set(labels)) == 2:
-            self.model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear").fit(matrix, labels)
+            # C 10: a sharper boundary (C 30) missed held-out concerns (docs/decisions/0029).
+            self.model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear").fit(matrix, labels)
             self._positive = list(self.model.classes_).index(True)
 
     def probability(self, normalised: str) -> float:

@@ -160,9 +160,9 @@ def cross_validate(build: Callable[[list[dict[str, Any]]], Pipeline], items: lis
     This is where thresholds and features are chosen, so the held-out sets stay unseen. The
     training set has no `at`: date-dependent dispositions are judged as of a fixed day.
     """
-    report = Report()
-    for i, fold in enumerate(folds(items, k)):
-        rest = [item for j, other in enumerate(folds(items, k)) if j != i for item in other]
+    report, dealt = Report(), folds(items, k)
+    for i, fold in enumerate(dealt):
+        rest = [item for j, other in enumerate(dealt) if j != i for item in other]
         lines = [json.dumps({"at": CROSS_VALIDATION_AT, **item}) for item in fold]
         evaluate(build(rest), lines, report=report)
     return report

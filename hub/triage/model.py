@@ -23,7 +23,7 @@ import sklearn
 
 from hub.partnership.schema import PartnershipDoc
 from hub.triage.classify import ServiceClassifier, Vectoriser, features, model_text
-from hub.triage.safeguarding import C as SAFEGUARDING_C, SafeguardingModel
+from hub.triage.safeguarding import SafeguardingModel
 from hub.triage.text import ABBREVIATIONS
 from hub.triage.urgency import UrgencyModel
 
@@ -95,9 +95,9 @@ def labelled_rows(items: Iterable[dict[str, Any]]) -> list[TrainingRow]:
 
 
 def fingerprint(rows: Sequence[TrainingRow]) -> str:
-    # Settings the saved models depend on are part of it too, so changing one rebuilds them.
-    settings = json.dumps([MODEL_VERSION, sklearn.__version__, SAFEGUARDING_C, ABBREVIATIONS], sort_keys=True)
-    digest = hashlib.sha256(settings.encode())
+    # The text-speak table is data, edited like the training set, so it is hashed like it;
+    # a change to code or settings bumps MODEL_VERSION.
+    digest = hashlib.sha256(json.dumps([MODEL_VERSION, sklearn.__version__, ABBREVIATIONS], sort_keys=True).encode())
     for row in rows:
         digest.update(json.dumps([row.text, row.service, row.channel, row.safeguarding, row.weight,
                                   row.urgent]).encode())
@@ -115,8 +115,7 @@ def build(rows: Sequence[TrainingRow]) -> Models:
     flags = [row.safeguarding or row.service == "social_care.safeguarding" for row in rows]
     # The pipeline consults urgency only for services that have urgent terms configured.
     urgency = UrgencyModel(vectoriser, matrix, [row.urgent for row in rows])
-    models = Models(fingerprint(rows), classifier, SafeguardingModel(vectoriser, matrix, flags, SAFEGUARDING_C), urgency,
-                    len(rows))
+    models = Models(fingerprint(rows), classifier, SafeguardingModel(vectoriser, matrix, flags), urgency, len(rows))
     log.info("triage models built", extra={"rows": len(rows), "seconds": round(time.perf_counter() - started, 2)})
     return models
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from hub.geo import postcodes
 from hub.partnership.routing import Route, route, safeguarding_route
-from hub.partnership.schema import PartnershipDoc, ServiceDef
+from hub.partnership.schema import AuthorityDef, PartnershipDoc, ServiceDef
 from hub.triage.classify import Classifier
 from hub.triage.text import normalise, strip_email
 
@@ -274,9 +274,7 @@ class Pipeline:
             to = routed.authority if routed.authority is not None and routed.partner else doc.triage_authority
             steps.append(f"It leaned towards safeguarding, so {to.name}'s advisers read it rather than an "
                          "automated reply.")
-            return Decision(authority=to.code, disposition="escalated", explanation=steps,
-                            reply=f"Thank you. {to.name} will reply within {service.sla.hours} working hours.",
-                            data={"safeguarding_lean": True}, **base)
+            return self._escalated(to, service, steps, base, data={"safeguarding_lean": True})
         if routed.missing == "unknown_sector":
             assert postcode is not None
             return self._outside_area(service, postcode, base, steps)
@@ -326,9 +324,13 @@ class Pipeline:
             steps.append(f"The {service.workflow} workflow is not available, so an adviser will handle it.")
 
         steps.append(f"No automated answer: escalated to {escalate_to.name}'s advisers.")
-        return Decision(authority=escalate_to.code, disposition="escalated",
-                        reply=f"Thank you. {escalate_to.name} will reply within {service.sla.hours} working hours.",
-                        explanation=steps, **base)
+        return self._escalated(escalate_to, service, steps, base)
+
+    @staticmethod
+    def _escalated(to: AuthorityDef, service: ServiceDef, steps: list[str], base: dict[str, Any],
+                   data: dict[str, Any] | None = None) -> Decision:
+        return Decision(authority=to.code, disposition="escalated", explanation=steps, data=data or {},
+                        reply=f"Thank you. {to.name} will reply within {service.sla.hours} working hours.", **base)
 
     def _outside_area(self, service: ServiceDef, postcode: str, base: dict[str, Any], steps: list[str]) -> Decision:
         """A valid postcode in no sector the partnership knows (docs/decisions/0023).

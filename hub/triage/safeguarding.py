@@ -20,8 +20,6 @@ from hub.triage.text import normalise
 # Chosen low on purpose by cross-validation on the training set (recall 0.997 there with the
 # terms and patterns; every held-out concern caught), see README and docs/decisions/0029.
 THRESHOLD = 0.3
-# The classifier's regularisation (less is a sharper boundary between concerns and near-twins).
-C = 10.0
 
 
 def _near(first: str, second: str, gap: int = 8) -> str:
