@@ -217,7 +217,7 @@ def lock_place(service_code: str, place: str, reference: str | None) -> None:
     the place waits and then finds this one. Only for a stored case (``reference`` known):
     a dry run (`hub triage`) stores nothing, so it takes no lock.
     """
-    if reference is None or not can_query():
+    if reference is None:  # callers have already checked can_query()
         return
     from hub.cases import queries
 

@@ -42,9 +42,10 @@ def place_key(postcode: str | None, location: str | None) -> str | None:
     return f"{postcodes.sector(postcode)}|{key}"[:200]
 
 
-def find_open_report(service_code: str, postcode: str, location: str | None, at: dt.datetime,
+def find_open_report(service_code: str, postcode: str, key: str | None, at: dt.datetime,
                      reference: str | None = None) -> Any | None:
-    """An earlier open report of this service at the same place, or None (none outside an app context).
+    """An earlier open report of this service at the same place (`key`: `place_key`), or None
+    (none outside an app context).
 
     Locked per postcode sector first (`common.lock_place`): both ways of being the same
     place, the postcode and the street within the sector, lie inside one sector.
@@ -55,7 +56,7 @@ def find_open_report(service_code: str, postcode: str, location: str | None, at:
 
     common.lock_place(service_code, postcodes.sector(postcode) if postcodes.is_valid(postcode) else postcode,
                       reference)
-    return queries.open_street_report(service_code, postcode=postcode, location_key=place_key(postcode, location),
+    return queries.open_street_report(service_code, postcode=postcode, location_key=key,
                                       since=at - DUPLICATE_WINDOW, statuses=_REPORTED,
                                       excluding_reference=reference)
 
@@ -75,9 +76,10 @@ def answer(doc: PartnershipDoc, service: ServiceDef, contact: Contact, postcode:
     place = f"{location}, {postcode}" if location else postcode
     council = route.authority.name if route.authority else "The council"
     ref = common.reference_text(details)
-    earlier = find_open_report(service.code, postcode, location, at, details.get("reference"))
+    key = place_key(postcode, location)
+    earlier = find_open_report(service.code, postcode, key, at, details.get("reference"))
     # Stored with the decision, under the place's lock, so the next report finds this one.
-    case = {"location_key": place_key(postcode, location), "duplicate_of_id": earlier.id if earlier else None}
+    case = {"location_key": key, "duplicate_of_id": earlier.id if earlier else None}
     if earlier is not None:
         first = common.short_day(earlier.created_at.date())
         return WorkflowResult(
